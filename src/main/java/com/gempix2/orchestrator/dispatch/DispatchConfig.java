@@ -1,0 +1,45 @@
+package com.gempix2.orchestrator.dispatch;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How queued jobs are claimed and submitted. */
+@ConfigMapping(prefix = "gempix2")
+public interface DispatchConfig {
+
+    /** {@code resubmit} or {@code fail} (9004) for a submission whose outcome is unknown. */
+    @WithDefault("resubmit")
+    SubmitUnknownPolicy submitUnknownPolicy();
+
+    Dispatch dispatch();
+
+    /** The dispatcher's own settings. */
+    interface Dispatch {
+
+        /** How often the dispatcher looks for queued jobs. */
+        @WithDefault("1s")
+        Duration interval();
+
+        /** Jobs submitted at most per tick. */
+        @WithDefault("50")
+        int batchSize();
+
+        /** How long a claimed job is reserved for its submit call; past it the call counts as interrupted. */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** Submit attempts (5000, network errors, unknown outcomes) before a job fails. */
+        @WithDefault("5")
+        int maxAttempts();
+
+        /** The first retry's delay ceiling; it doubles per attempt. */
+        @WithDefault("2s")
+        Duration backoffInitial();
+
+        /** The largest retry delay. */
+        @WithDefault("5m")
+        Duration backoffMax();
+    }
+}

@@ -1,0 +1,141 @@
+package com.gempix2.orchestrator.dispatch;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.jboss.logging.MDC;
+
+import com.gempix2.orchestrator.job.Backoff;
+import com.gempix2.orchestrator.job.ClaimedJob;
+import com.gempix2.orchestrator.job.ErrorCodes;
+import com.gempix2.orchestrator.job.JobService;
+import com.gempix2.orchestrator.job.Outcome;
+import com.gempix2.orchestrator.provider.GenerateCommand;
+import com.gempix2.orchestrator.provider.Gempix2Client;
+import com.gempix2.orchestrator.provider.UpstreamAnswer;
+import com.gempix2.orchestrator.provider.UpstreamState;
+import com.gempix2.orchestrator.quota.RateBudget;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Claims queued jobs (priority first, oldest first) and submits them to Gempix2 while the rate
+ * budget has room. Safe with several replicas: claims skip rows another replica holds.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    private static final int SWEEP_LIMIT = 100;
+
+    private final JobService jobs;
+    private final Gempix2Client client;
+    private final RateBudget budget;
+    private final UpstreamState upstream;
+    private final DispatchConfig config;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final MeterRegistry registry;
+
+    Dispatcher(JobService jobs, Gempix2Client client, RateBudget budget, UpstreamState upstream,
+            DispatchConfig config, Clock clock, MeterRegistry registry) {
+        this.jobs = jobs;
+        this.client = client;
+        this.budget = budget;
+        this.upstream = upstream;
+        this.config = config;
+        this.backoff = new Backoff(config.dispatch().backoffInitial(), config.dispatch().backoffMax());
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    @Scheduled(every = "${gempix2.dispatch.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void tick() {
+        jobs.expireOverdue(SWEEP_LIMIT);
+        boolean resubmit = config.submitUnknownPolicy() == SubmitUnknownPolicy.RESUBMIT;
+        int interrupted = jobs.recoverStaleSubmissions(resubmit, SWEEP_LIMIT);
+        if (interrupted > 0) {
+            registry.counter("gempix2.submit.unknown", "policy", config.submitUnknownPolicy().name().toLowerCase(),
+                    "cause", "lease-expired").increment(interrupted);
+        }
+        for (int i = 0; i < config.dispatch().batchSize(); i++) {
+            if (upstream.submissionPause().isPresent() || budget.remaining() == 0) {
+                return;
+            }
+            var claim = jobs.claimNext(config.dispatch().lease());
+            if (claim.isEmpty() || !submit(claim.get())) {
+                return;
+            }
+        }
+    }
+
+    /** Submits one claimed job; false when dispatching should stop for this tick. */
+    boolean submit(ClaimedJob job) {
+        MDC.put("requestId", job.requestId());
+        try {
+            UpstreamAnswer answer = client.generate(new GenerateCommand(job.generationType(), job.prompt(),
+                    job.aspectRatio(), job.imageUrl(), job.imageKey()));
+            return switch (answer.verdict()) {
+                case OK -> accepted(job, answer);
+                case INVALID -> {
+                    jobs.finishClaimed(job, Outcome.rejected(answer.code(), answer.message()));
+                    yield true;
+                }
+                // Not the job's fault: it goes back unchanged, and this tick ends.
+                case DEFERRED, NO_CREDITS, AUTH_FAILED, RATE_LIMITED -> {
+                    jobs.requeue(job, answer.retryAt().orElse(clock.instant()), false);
+                    yield false;
+                }
+                case SERVER_ERROR, NOT_SENT -> {
+                    retryOrFail(job, answer.code() > 0 ? answer.code() : ErrorCodes.SERVER_ERROR, answer.message());
+                    yield true;
+                }
+                case UNKNOWN -> {
+                    outcomeUnknown(job, answer.message());
+                    yield true;
+                }
+            };
+        } finally {
+            MDC.remove("requestId");
+        }
+    }
+
+    private boolean accepted(ClaimedJob job, UpstreamAnswer answer) {
+        String uuid = answer.data().path("uuid").asText("");
+        if (uuid.isBlank()) {
+            // Gempix2 said success but named no generation: whether one exists is unknown.
+            outcomeUnknown(job, "success answer without a uuid");
+            return true;
+        }
+        jobs.submitted(job, uuid);
+        Log.infof("Submitted %s as %s (attempt %d)", job.requestId(), uuid, job.attempt());
+        return true;
+    }
+
+    private void outcomeUnknown(ClaimedJob job, String why) {
+        registry.counter("gempix2.submit.unknown", "policy", config.submitUnknownPolicy().name().toLowerCase(),
+                "cause", "no-answer").increment();
+        if (config.submitUnknownPolicy() == SubmitUnknownPolicy.FAIL) {
+            jobs.finishClaimed(job, Outcome.failed(ErrorCodes.SUBMIT_OUTCOME_UNKNOWN,
+                    "the submit call's outcome is unknown: " + why, null));
+        } else {
+            retryOrFail(job, ErrorCodes.SUBMIT_OUTCOME_UNKNOWN, why);
+        }
+    }
+
+    private void retryOrFail(ClaimedJob job, int code, String message) {
+        if (job.attempt() >= config.dispatch().maxAttempts()) {
+            jobs.finishClaimed(job, Outcome.failed(code,
+                    "gave up after " + job.attempt() + " attempts: " + message, null));
+            return;
+        }
+        Instant next = clock.instant().plus(backoff.delay(job.attempt(), ThreadLocalRandom.current()::nextDouble));
+        Log.infof("Submit of %s failed (%s), attempt %d of %d, retrying at %s", job.requestId(), message,
+                job.attempt(), config.dispatch().maxAttempts(), next);
+        jobs.requeue(job, next, true);
+    }
+}

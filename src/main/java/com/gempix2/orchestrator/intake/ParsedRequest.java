@@ -1,0 +1,18 @@
+package com.gempix2.orchestrator.intake;
+
+import com.gempix2.orchestrator.job.JobSpec;
+
+/** What a request message turned out to be. */
+sealed interface ParsedRequest {
+
+    /** Cannot be answered on the results topic (not JSON, no usable requestId, too large). */
+    record Unreadable(String reason) implements ParsedRequest {
+    }
+
+    /** Readable but breaks a rule; {@code message} starts with the field's name. */
+    record Invalid(JobSpec spec, String message) implements ParsedRequest {
+    }
+
+    record Valid(JobSpec spec) implements ParsedRequest {
+    }
+}

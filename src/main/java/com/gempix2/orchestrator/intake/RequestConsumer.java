@@ -1,0 +1,117 @@
+package com.gempix2.orchestrator.intake;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.MDC;
+
+import com.gempix2.orchestrator.job.Backoff;
+import com.gempix2.orchestrator.job.IntakeDecision;
+import com.gempix2.orchestrator.job.JobService;
+import com.gempix2.orchestrator.job.JobSpec;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Consumes the requests topic. A record is acknowledged (and its offset may be committed) only
+ * after its job is stored; unreadable records and conflicting duplicates are nacked, which the
+ * channel's dead-letter strategy sends to the dead-letter topic with the reason in a header.
+ */
+@ApplicationScoped
+public class RequestConsumer {
+
+    /** Reason header of a requestId seen before with a different payload. */
+    static final String DUPLICATE_REQUEST_ID = "duplicate-request-id";
+
+    private final RequestParser parser;
+    private final JobService jobs;
+    private final MeterRegistry registry;
+    private final Backoff storeRetry = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
+
+    RequestConsumer(IntakeConfig rules, JobService jobs, MeterRegistry registry) {
+        this.parser = new RequestParser(rules);
+        this.jobs = jobs;
+        this.registry = registry;
+    }
+
+    @Incoming("requests")
+    @Blocking
+    public CompletionStage<Void> consume(KafkaRecord<String, byte[]> record) {
+        ParsedRequest parsed = parser.parse(record.getKey(), record.getPayload());
+        if (parsed instanceof ParsedRequest.Unreadable unreadable) {
+            return deadLetter(record, unreadable.reason());
+        }
+        ParsedRequest.Invalid invalid = parsed instanceof ParsedRequest.Invalid i ? i : null;
+        JobSpec spec = invalid != null ? invalid.spec() : ((ParsedRequest.Valid) parsed).spec();
+        MDC.put("requestId", spec.requestId());
+        try {
+            Optional<IntakeDecision> stored = store(() -> invalid == null
+                    ? jobs.accept(spec)
+                    : jobs.reject(spec, invalid.message()));
+            if (stored.isEmpty()) {
+                // Shutting down before the job could be stored: leave the record unacknowledged for redelivery.
+                return new CompletableFuture<>();
+            }
+            IntakeDecision decision = stored.get();
+            count(decision.name().toLowerCase().replace('_', '-'));
+            if (decision == IntakeDecision.DUPLICATE_CONFLICT) {
+                return deadLetter(record, DUPLICATE_REQUEST_ID);
+            }
+            if (decision == IntakeDecision.REJECTED) {
+                Log.infof("Rejected request %s: %s", spec.requestId(), invalid.message());
+            }
+            return record.ack();
+        } finally {
+            MDC.remove("requestId");
+        }
+    }
+
+    private CompletionStage<Void> deadLetter(KafkaRecord<String, byte[]> record, String reason) {
+        Log.warnf("Dead-lettering record %s: %s", record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getTopic() + "-" + m.getPartition() + "@" + m.getOffset()).orElse("?"), reason);
+        count("dead-lettered");
+        return record.nack(new DeadLetterReason(reason));
+    }
+
+    /**
+     * Stores until it succeeds: a database outage must hold the partition (the offset stays
+     * uncommitted), never dead-letter good requests.
+     */
+    private Optional<IntakeDecision> store(Supplier<IntakeDecision> write) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return Optional.of(write.get());
+            } catch (RuntimeException e) {
+                Duration wait = storeRetry.delay(attempt, Math::random);
+                Log.warnf("Storing the request failed (attempt %d), retrying in %d ms: %s", attempt, wait.toMillis(),
+                        e.getMessage());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                }
+            }
+        }
+    }
+
+    private void count(String outcome) {
+        registry.counter("gempix2.requests", "outcome", outcome).increment();
+    }
+
+    /** The nack cause whose message becomes the {@code dead-letter-reason} header. */
+    static final class DeadLetterReason extends RuntimeException {
+        DeadLetterReason(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}

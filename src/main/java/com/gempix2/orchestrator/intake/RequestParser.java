@@ -1,0 +1,228 @@
+package com.gempix2.orchestrator.intake;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.gempix2.orchestrator.job.JobSpec;
+import com.gempix2.orchestrator.job.Priority;
+
+/**
+ * Reads a request message and checks it against the contract's rules. Pure: no I/O, no clock,
+ * never throws for bad input.
+ */
+final class RequestParser {
+
+    static final Set<String> GENERATION_TYPES = Set.of("text_to_image", "image_to_image");
+    static final Set<String> ASPECT_RATIOS = Set.of("auto", "16:9", "9:16", "1:1");
+    private static final int MAX_ID_LENGTH = 128;
+    private static final int MAX_KEY_LENGTH = 512;
+    private static final int MAX_URL_LENGTH = 4096;
+
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    /** Key order and whitespace must not make two equal payloads look different. */
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    private final IntakeConfig rules;
+
+    RequestParser(IntakeConfig rules) {
+        this.rules = rules;
+    }
+
+    ParsedRequest parse(String recordKey, byte[] value) {
+        if (value == null || value.length == 0) {
+            return new ParsedRequest.Unreadable("empty message");
+        }
+        if (value.length > rules.maxMessageBytes()) {
+            return new ParsedRequest.Unreadable("message of " + value.length + " bytes is over the limit of "
+                    + rules.maxMessageBytes());
+        }
+        JsonNode root;
+        try {
+            root = STRICT.readTree(value);
+        } catch (IOException e) {
+            return new ParsedRequest.Unreadable("not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            return new ParsedRequest.Unreadable("not a JSON object");
+        }
+        JsonNode id = root.get("requestId");
+        if (id == null || !id.isTextual() || !validId(id.asText())) {
+            return new ParsedRequest.Unreadable("requestId: required, 1.." + MAX_ID_LENGTH + " printable characters");
+        }
+        return new Check(root, id.asText(), recordKey, hash(root)).run();
+    }
+
+    /** Checks the fields one by one; the first broken rule names the field. */
+    private final class Check {
+        private final JsonNode root;
+        private final String requestId;
+        private final String recordKey;
+        private final String hash;
+        private String problem;
+
+        Check(JsonNode root, String requestId, String recordKey, String hash) {
+            this.root = root;
+            this.requestId = requestId;
+            this.recordKey = recordKey;
+            this.hash = hash;
+        }
+
+        ParsedRequest run() {
+            String generationType = oneOf("generationType", GENERATION_TYPES, null);
+            String prompt = string("prompt", true, rules.promptMaxLength());
+            if (prompt != null && prompt.isBlank()) {
+                fail("prompt: must not be blank");
+            }
+            String aspectRatio = oneOf("aspectRatio", ASPECT_RATIOS, "auto");
+            String imageUrl = url("imageUrl");
+            String imageKey = string("imageKey", false, MAX_KEY_LENGTH);
+            if (root.has("sourceImage") && !root.get("sourceImage").isNull()) {
+                fail("sourceImage: not supported yet; upload the image and pass imageUrl (and imageKey)");
+            }
+            if ("image_to_image".equals(generationType) && imageUrl == null && imageKey == null) {
+                fail("imageUrl: required for image_to_image");
+            }
+            String priorityText = oneOf("priority", Set.of("high", "normal", "low"), "normal");
+            Priority priority = priorityText == null ? Priority.NORMAL : Priority.parse(priorityText).orElseThrow();
+            String tenant = string("tenant", false, MAX_ID_LENGTH);
+            if (tenant != null && tenant.isBlank()) {
+                fail("tenant: must not be blank");
+            }
+            Instant deadline = instant("deadline");
+            String metadata = metadata();
+            JobSpec spec = new JobSpec(requestId, recordKey, hash, generationType, prompt, aspectRatio, imageUrl,
+                    imageKey, priority, tenant == null ? "default" : tenant, deadline, metadata);
+            return problem == null ? new ParsedRequest.Valid(spec) : new ParsedRequest.Invalid(spec, problem);
+        }
+
+        private String string(String field, boolean required, int maxLength) {
+            JsonNode node = root.get(field);
+            if (node == null || node.isNull()) {
+                if (required) {
+                    fail(field + ": required");
+                }
+                return null;
+            }
+            if (!node.isTextual()) {
+                fail(field + ": must be a string");
+                return null;
+            }
+            String text = node.asText();
+            if (text.codePointCount(0, text.length()) > maxLength) {
+                fail(field + ": longer than " + maxLength + " characters");
+                return null;
+            }
+            return text;
+        }
+
+        private String oneOf(String field, Set<String> allowed, String fallback) {
+            String value = string(field, fallback == null, MAX_ID_LENGTH);
+            if (value == null) {
+                return fallback;
+            }
+            if (!allowed.contains(value)) {
+                fail(field + ": must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+                return fallback;
+            }
+            return value;
+        }
+
+        private String url(String field) {
+            String value = string(field, false, MAX_URL_LENGTH);
+            if (value == null) {
+                return null;
+            }
+            try {
+                URI uri = new URI(value);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+                if (uri.getHost() == null
+                        || !(scheme.equals("https") || (rules.allowHttp() && scheme.equals("http")))) {
+                    fail(field + ": must be an absolute https URL");
+                }
+            } catch (URISyntaxException e) {
+                fail(field + ": not a valid URL");
+            }
+            return value;
+        }
+
+        private Instant instant(String field) {
+            String value = string(field, false, 64);
+            if (value == null) {
+                return null;
+            }
+            try {
+                return OffsetDateTime.parse(value).toInstant();
+            } catch (DateTimeParseException e) {
+                fail(field + ": must be an ISO-8601 instant such as 2026-11-25T10:00:00Z");
+                return null;
+            }
+        }
+
+        private String metadata() {
+            JsonNode node = root.get("metadata");
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                fail("metadata: must be a JSON object");
+                return null;
+            }
+            String json = node.toString();
+            if (json.getBytes(StandardCharsets.UTF_8).length > rules.metadataMaxBytes()) {
+                fail("metadata: larger than " + rules.metadataMaxBytes() + " bytes");
+                return null;
+            }
+            return json;
+        }
+
+        private void fail(String message) {
+            if (problem == null) {
+                problem = message;
+            }
+        }
+    }
+
+    private static boolean validId(String id) {
+        return !id.isEmpty() && id.length() <= MAX_ID_LENGTH
+                && id.codePoints().noneMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c) && c != ' ');
+    }
+
+    private static String hash(JsonNode root) {
+        try {
+            Map<String, Object> tree = CANONICAL.convertValue(root, new TypeReference<>() {
+            });
+            byte[] canonical = CANONICAL.writeValueAsBytes(tree);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash a parsed request", e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
+    }
+}

@@ -1,0 +1,254 @@
+package com.gempix2.orchestrator.job;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/**
+ * One generation request and everything learned about it. Its state changes only through the
+ * package-private methods below, called by {@link JobService}, which enforce {@link JobStatus#canMoveTo}.
+ */
+@Entity
+@Table(name = "job")
+public class Job {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(name = "request_id", nullable = false, updatable = false)
+    private String requestId;
+    @Column(name = "record_key", updatable = false)
+    private String recordKey;
+    @Column(name = "payload_hash", nullable = false, updatable = false)
+    private String payloadHash;
+    @Column(name = "generation_type", updatable = false)
+    private String generationType;
+    @Column(updatable = false)
+    private String prompt;
+    @Column(name = "aspect_ratio", updatable = false)
+    private String aspectRatio;
+    @Column(name = "image_url", updatable = false)
+    private String imageUrl;
+    @Column(name = "image_key", updatable = false)
+    private String imageKey;
+    @Column(nullable = false, updatable = false)
+    private short priority;
+    @Column(nullable = false, updatable = false)
+    private String tenant;
+    @Column(updatable = false)
+    private Instant deadline;
+    @Column(updatable = false)
+    private String metadata;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private JobStatus status;
+    private String uuid;
+    private int attempts;
+    @Column(name = "next_attempt_at")
+    private Instant nextAttemptAt;
+    @Column(name = "lease_until")
+    private Instant leaseUntil;
+    @Column(name = "next_poll_at")
+    private Instant nextPollAt;
+    private int polls;
+    @Column(name = "received_at", nullable = false, updatable = false)
+    private Instant receivedAt;
+    @Column(name = "submitted_at")
+    private Instant submittedAt;
+    @Column(name = "finished_at")
+    private Instant finishedAt;
+    @Column(name = "result_image_url")
+    private String resultImageUrl;
+    @Column(name = "error_code")
+    private Integer errorCode;
+    @Column(name = "error_message")
+    private String errorMessage;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "completed_via")
+    private CompletedVia completedVia;
+
+    @Version
+    private int version;
+
+    protected Job() {
+    }
+
+    static Job create(JobSpec spec, JobStatus status, Instant now) {
+        Job job = new Job();
+        job.requestId = spec.requestId();
+        job.recordKey = spec.recordKey();
+        job.payloadHash = spec.payloadHash();
+        job.generationType = spec.generationType();
+        job.prompt = spec.prompt();
+        job.aspectRatio = spec.aspectRatio();
+        job.imageUrl = spec.imageUrl();
+        job.imageKey = spec.imageKey();
+        job.priority = (short) (spec.priority() == null ? Priority.NORMAL : spec.priority()).ordinal();
+        job.tenant = spec.tenant() == null ? "default" : spec.tenant();
+        job.deadline = spec.deadline();
+        job.metadata = spec.metadataJson();
+        job.status = status;
+        job.receivedAt = now;
+        job.nextAttemptAt = now;
+        return job;
+    }
+
+    void claim(Instant leaseUntil) {
+        moveTo(JobStatus.SUBMITTING);
+        attempts++;
+        this.leaseUntil = leaseUntil;
+    }
+
+    /** Back to the queue; {@code countAttempt} false when the call was never made (quota, pause). */
+    void requeue(Instant nextAttemptAt, boolean countAttempt) {
+        moveTo(JobStatus.QUEUED);
+        if (!countAttempt) {
+            attempts--;
+        }
+        this.nextAttemptAt = nextAttemptAt;
+        this.leaseUntil = null;
+    }
+
+    void submitted(String uuid, Instant now) {
+        moveTo(JobStatus.SUBMITTED);
+        this.uuid = uuid;
+        this.submittedAt = now;
+        this.leaseUntil = null;
+    }
+
+    void pollScheduled(Instant nextPollAt, boolean polled) {
+        this.nextPollAt = nextPollAt;
+        if (polled) {
+            polls++;
+        }
+    }
+
+    void finish(Outcome outcome, Instant now) {
+        moveTo(outcome.status());
+        this.resultImageUrl = outcome.imageUrl();
+        this.errorCode = outcome.errorCode();
+        this.errorMessage = outcome.errorMessage();
+        this.completedVia = outcome.via();
+        this.finishedAt = now;
+        this.leaseUntil = null;
+        this.nextPollAt = null;
+        this.nextAttemptAt = null;
+    }
+
+    private void moveTo(JobStatus next) {
+        if (!status.canMoveTo(next)) {
+            throw new IllegalStateException("job " + requestId + " cannot move from " + status + " to " + next);
+        }
+        status = next;
+    }
+
+    public Long id() {
+        return id;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String recordKey() {
+        return recordKey;
+    }
+
+    public String payloadHash() {
+        return payloadHash;
+    }
+
+    public String generationType() {
+        return generationType;
+    }
+
+    public String prompt() {
+        return prompt;
+    }
+
+    public String aspectRatio() {
+        return aspectRatio;
+    }
+
+    public String imageUrl() {
+        return imageUrl;
+    }
+
+    public String imageKey() {
+        return imageKey;
+    }
+
+    public Priority priority() {
+        return Priority.values()[priority];
+    }
+
+    public String tenant() {
+        return tenant;
+    }
+
+    public Instant deadline() {
+        return deadline;
+    }
+
+    public String metadata() {
+        return metadata;
+    }
+
+    public JobStatus status() {
+        return status;
+    }
+
+    public String uuid() {
+        return uuid;
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    public Instant leaseUntil() {
+        return leaseUntil;
+    }
+
+    public int polls() {
+        return polls;
+    }
+
+    public Instant receivedAt() {
+        return receivedAt;
+    }
+
+    public Instant submittedAt() {
+        return submittedAt;
+    }
+
+    public Instant finishedAt() {
+        return finishedAt;
+    }
+
+    public String resultImageUrl() {
+        return resultImageUrl;
+    }
+
+    public Integer errorCode() {
+        return errorCode;
+    }
+
+    public String errorMessage() {
+        return errorMessage;
+    }
+
+    public CompletedVia completedVia() {
+        return completedVia;
+    }
+}

@@ -1,0 +1,98 @@
+package com.gempix2.orchestrator.job;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Queries over jobs. The {@code lock...} queries take row locks with SKIP LOCKED, so that several
+ * replicas can work the same table without waiting on, or doubling, each other.
+ */
+@ApplicationScoped
+public class JobRepository implements PanacheRepositoryBase<Job, Long> {
+
+    /** Advisory-lock namespace for "this uuid": serialises webhook matching with storing the uuid. */
+    private static final int UUID_LOCK_SPACE = 7001;
+
+    public Optional<Job> findByRequestId(String requestId) {
+        return find("requestId", requestId).firstResultOptional();
+    }
+
+    public Optional<Job> findByUuid(String uuid) {
+        return find("uuid", uuid).firstResultOptional();
+    }
+
+    Optional<Job> lockNextQueued(Instant now) {
+        return lockList("""
+                select * from job where status = 'QUEUED' and next_attempt_at <= ?1
+                order by priority, received_at, id limit 1 for update skip locked""", now)
+                .stream().findFirst();
+    }
+
+    List<Job> lockExpiredQueued(Instant now, int limit) {
+        return lockList("""
+                select * from job where status = 'QUEUED' and deadline < ?1
+                order by id limit ?2 for update skip locked""", now, limit);
+    }
+
+    List<Job> lockStaleSubmissions(Instant now, int limit) {
+        return lockList("""
+                select * from job where status = 'SUBMITTING' and lease_until < ?1
+                order by lease_until limit ?2 for update skip locked""", now, limit);
+    }
+
+    List<Job> lockDueForPoll(Instant now, Instant submittedBefore, int limit) {
+        return lockList("""
+                select * from job where status = 'SUBMITTED'
+                and (next_poll_at <= ?1 or (next_poll_at is null and submitted_at <= ?2))
+                order by coalesce(next_poll_at, submitted_at) limit ?3 for update skip locked""",
+                now, submittedBefore, limit);
+    }
+
+    List<Job> lockSubmittedBefore(Instant cutoff, int limit) {
+        return lockList("""
+                select * from job where status = 'SUBMITTED' and submitted_at < ?1
+                order by submitted_at limit ?2 for update skip locked""", cutoff, limit);
+    }
+
+    Optional<Job> lockById(long id) {
+        return lockList("select * from job where id = ?1 for update", id)
+                .stream().findFirst();
+    }
+
+    void lockUuid(String uuid) {
+        getEntityManager()
+                .createNativeQuery("select pg_advisory_xact_lock(?1, hashtext(?2))")
+                .setParameter(1, UUID_LOCK_SPACE)
+                .setParameter(2, uuid)
+                .getSingleResult();
+    }
+
+    public Map<JobStatus, Long> countByStatus() {
+        Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+        for (JobStatus status : JobStatus.values()) {
+            counts.put(status, 0L);
+        }
+        List<Object[]> rows = getEntityManager()
+                .createQuery("select j.status, count(j) from Job j group by j.status", Object[].class)
+                .getResultList();
+        for (Object[] row : rows) {
+            counts.put((JobStatus) row[0], (Long) row[1]);
+        }
+        return counts;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Job> lockList(String sql, Object... params) {
+        var query = getEntityManager().createNativeQuery(sql, Job.class);
+        for (int i = 0; i < params.length; i++) {
+            query.setParameter(i + 1, params[i]);
+        }
+        return query.getResultList();
+    }
+}

@@ -1,0 +1,228 @@
+package com.gempix2.orchestrator.job;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+/**
+ * The only code that changes jobs. Every method is one transaction; a terminal change fires
+ * {@link JobFinished} inside it, so the result event commits with the state or not at all.
+ */
+@ApplicationScoped
+public class JobService {
+
+    private final JobRepository jobs;
+    private final EntityManager em;
+    private final Event<JobFinished> finished;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final Counter lateSubmitAnswers;
+
+    JobService(JobRepository jobs, EntityManager em, Event<JobFinished> finished, Clock clock, MeterRegistry registry) {
+        this.jobs = jobs;
+        this.em = em;
+        this.finished = finished;
+        this.clock = clock;
+        this.registry = registry;
+        this.lateSubmitAnswers = Counter.builder("gempix2.submit.late.answers")
+                .description("Submit answers that arrived after their lease had run out (a possible second generation)")
+                .register(registry);
+    }
+
+    @Transactional
+    public IntakeDecision accept(JobSpec spec) {
+        Optional<IntakeDecision> duplicate = duplicateOf(spec);
+        if (duplicate.isPresent()) {
+            return duplicate.get();
+        }
+        jobs.persistAndFlush(Job.create(spec, JobStatus.QUEUED, clock.instant()));
+        return IntakeDecision.QUEUED;
+    }
+
+    /** Stores a request that broke a rule, with its {@code rejected} result. */
+    @Transactional
+    public IntakeDecision reject(JobSpec spec, String message) {
+        Optional<IntakeDecision> duplicate = duplicateOf(spec);
+        if (duplicate.isPresent()) {
+            return duplicate.get();
+        }
+        Job job = Job.create(spec, JobStatus.QUEUED, clock.instant());
+        jobs.persistAndFlush(job);
+        finish(job, Outcome.rejected(ErrorCodes.INVALID_PARAMETERS, message));
+        return IntakeDecision.REJECTED;
+    }
+
+    private Optional<IntakeDecision> duplicateOf(JobSpec spec) {
+        return jobs.findByRequestId(spec.requestId()).map(existing -> existing.payloadHash().equals(spec.payloadHash())
+                ? IntakeDecision.DUPLICATE_IGNORED
+                : IntakeDecision.DUPLICATE_CONFLICT);
+    }
+
+    /** Leases the next queued job in priority order; jobs whose deadline has passed expire on the way. */
+    @Transactional
+    public Optional<ClaimedJob> claimNext(Duration lease) {
+        Instant now = clock.instant();
+        Optional<Job> next;
+        while ((next = jobs.lockNextQueued(now)).isPresent()) {
+            Job job = next.get();
+            if (job.deadline() != null && job.deadline().isBefore(now)) {
+                finish(job, Outcome.expired());
+                continue;
+            }
+            job.claim(now.plus(lease));
+            return Optional.of(ClaimedJob.of(job));
+        }
+        return Optional.empty();
+    }
+
+    /** Expires queued jobs whose deadline has passed, even while no quota is left to claim them. */
+    @Transactional
+    public int expireOverdue(int limit) {
+        List<Job> overdue = jobs.lockExpiredQueued(clock.instant(), limit);
+        overdue.forEach(job -> finish(job, Outcome.expired()));
+        return overdue.size();
+    }
+
+    /** Stores the uuid Gempix2 gave, and applies a webhook that beat this answer here. */
+    @Transactional
+    public void submitted(ClaimedJob claim, String uuid) {
+        jobs.lockUuid(uuid);
+        Optional<Job> held = heldLease(claim);
+        if (held.isEmpty()) {
+            lateSubmitAnswers.increment();
+            Log.warnf("Gempix2 accepted %s as %s after the lease had run out; the job was taken over",
+                    claim.requestId(), uuid);
+            return;
+        }
+        Job job = held.get();
+        job.submitted(uuid, clock.instant());
+        ParkedWebhook parked = em.find(ParkedWebhook.class, uuid);
+        if (parked != null) {
+            em.remove(parked);
+            finish(job, parked.outcome());
+        }
+    }
+
+    /** Gives the job back to the queue; {@code countAttempt} false when no call was made. */
+    @Transactional
+    public void requeue(ClaimedJob claim, Instant nextAttemptAt, boolean countAttempt) {
+        heldLease(claim).ifPresent(job -> job.requeue(nextAttemptAt, countAttempt));
+    }
+
+    @Transactional
+    public void finishClaimed(ClaimedJob claim, Outcome outcome) {
+        heldLease(claim).ifPresent(job -> finish(job, outcome));
+    }
+
+    private Optional<Job> heldLease(ClaimedJob claim) {
+        return jobs.lockById(claim.id())
+                .filter(job -> job.status() == JobStatus.SUBMITTING && job.attempts() == claim.attempt());
+    }
+
+    /**
+     * Jobs left in SUBMITTING past their lease: a dispatcher died inside the submit call, so
+     * whether Gempix2 took it is unknown. {@code resubmit} requeues them, otherwise they fail with 9004.
+     */
+    @Transactional
+    public int recoverStaleSubmissions(boolean resubmit, int limit) {
+        Instant now = clock.instant();
+        List<Job> stale = jobs.lockStaleSubmissions(now, limit);
+        for (Job job : stale) {
+            Log.warnf("Submission of %s was interrupted (lease ran out): %s", job.requestId(),
+                    resubmit ? "submitting again" : "failing it");
+            if (resubmit) {
+                job.requeue(now, true);
+            } else {
+                finish(job, Outcome.failed(ErrorCodes.SUBMIT_OUTCOME_UNKNOWN,
+                        "the submit call was interrupted and its outcome is unknown", null));
+            }
+        }
+        return stale.size();
+    }
+
+    @Transactional
+    public WebhookDecision applyWebhook(String uuid, Outcome outcome) {
+        jobs.lockUuid(uuid);
+        Optional<Job> job = jobs.findByUuid(uuid);
+        if (job.isEmpty()) {
+            if (em.find(ParkedWebhook.class, uuid) == null) {
+                em.persist(new ParkedWebhook(uuid, outcome, clock.instant()));
+            }
+            return WebhookDecision.PARKED;
+        }
+        if (job.get().status().isTerminal()) {
+            return WebhookDecision.ALREADY_FINISHED;
+        }
+        finish(job.get(), outcome);
+        return WebhookDecision.APPLIED;
+    }
+
+    /** Drops parked webhooks older than {@code ttl}: their uuid belongs to no job of ours. */
+    @Transactional
+    public int dropParkedBefore(Duration ttl) {
+        return em.createQuery("delete from ParkedWebhook p where p.receivedAt < ?1")
+                .setParameter(1, clock.instant().minus(ttl))
+                .executeUpdate();
+    }
+
+    /**
+     * Leases up to {@code limit} submitted jobs whose next poll is due, so no other poller takes
+     * them; a job never polled is due {@code firstAfter} its submission.
+     */
+    @Transactional
+    public List<PollTarget> claimDueForPoll(Duration firstAfter, Duration lease, int limit) {
+        Instant now = clock.instant();
+        return jobs.lockDueForPoll(now, now.minus(firstAfter), limit).stream().map(job -> {
+            job.pollScheduled(now.plus(lease), false);
+            return new PollTarget(job.id(), job.requestId(), job.uuid(), job.polls(), job.submittedAt());
+        }).toList();
+    }
+
+    /** Records a poll: an outcome finishes the job (unless a webhook did first), else the next poll time. */
+    @Transactional
+    public void polled(PollTarget target, Optional<Outcome> outcome, Instant nextPollAt) {
+        Job job = jobs.lockById(target.id()).orElseThrow();
+        if (job.status() != JobStatus.SUBMITTED) {
+            return;
+        }
+        job.pollScheduled(nextPollAt, true);
+        outcome.ifPresent(o -> finish(job, o));
+    }
+
+    /** Reschedules a poll that could not be made (no quota, upstream paused): no poll is counted. */
+    @Transactional
+    public void pollDeferred(PollTarget target, Instant nextPollAt) {
+        Job job = jobs.lockById(target.id()).orElseThrow();
+        if (job.status() == JobStatus.SUBMITTED) {
+            job.pollScheduled(nextPollAt, false);
+        }
+    }
+
+    /** Fails submitted jobs that have had no outcome for {@code maxWait} (9002). */
+    @Transactional
+    public int timeOutSubmitted(Duration maxWait, int limit) {
+        List<Job> late = jobs.lockSubmittedBefore(clock.instant().minus(maxWait), limit);
+        late.forEach(job -> finish(job, Outcome.failed(ErrorCodes.GENERATION_TIMED_OUT,
+                "no outcome from Gempix2 within " + maxWait.toSeconds() + " s", null)));
+        return late.size();
+    }
+
+    private void finish(Job job, Outcome outcome) {
+        job.finish(outcome, clock.instant());
+        finished.fire(new JobFinished(job));
+        registry.counter("gempix2.results", "status", outcome.status().wireName(),
+                "completed_via", outcome.via() == null ? "none" : outcome.via().wireName()).increment();
+        Log.infof("Job %s finished: %s%s", job.requestId(), outcome.status().wireName(),
+                outcome.errorCode() == null ? "" : " (" + outcome.errorCode() + " " + outcome.errorMessage() + ")");
+    }
+}

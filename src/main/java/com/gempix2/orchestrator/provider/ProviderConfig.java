@@ -1,0 +1,30 @@
+package com.gempix2.orchestrator.provider;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** How the service reaches Gempix2. */
+@ConfigMapping(prefix = "gempix2")
+public interface ProviderConfig {
+
+    /** Upstream base URL; the REST client reads it as {@code quarkus.rest-client.gempix2.url}. */
+    @WithDefault("https://gempix2ai.site/api")
+    String baseUrl();
+
+    /** The Bearer key; required unless the simulator is enabled. */
+    Optional<String> apiKey();
+
+    /** How long submissions stay paused after 1001 (credits) or 1002 (key) before one probe is let through. */
+    @WithName("pause-probe-interval")
+    @WithDefault("60s")
+    Duration pauseProbeInterval();
+
+    /** How long all calls stop after a 1003 that carried neither Retry-After nor X-RateLimit-Reset. */
+    @WithName("rate-limited-backoff")
+    @WithDefault("60s")
+    Duration rateLimitedBackoff();
+}
