@@ -1,0 +1,155 @@
+package com.gempix2.orchestrator.intake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import com.gempix2.orchestrator.job.JobSpec;
+import com.gempix2.orchestrator.job.Priority;
+
+class RequestParserTest {
+
+    record Rules(int promptMaxLength, int maxMessageBytes, int metadataMaxBytes, boolean allowHttp)
+            implements IntakeConfig {
+    }
+
+    private final RequestParser parser = new RequestParser(new Rules(20, 4096, 64, false));
+
+    private ParsedRequest parse(String json) {
+        return parser.parse("key-1", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private JobSpec valid(String json) {
+        return assertInstanceOf(ParsedRequest.Valid.class, parse(json)).spec();
+    }
+
+    private String invalid(String json) {
+        return assertInstanceOf(ParsedRequest.Invalid.class, parse(json)).message();
+    }
+
+    private String unreadable(byte[] value) {
+        return assertInstanceOf(ParsedRequest.Unreadable.class, parser.parse(null, value)).reason();
+    }
+
+    @Test
+    void minimalRequestGetsTheContractDefaults() {
+        JobSpec spec = valid("{\"requestId\":\"r1\",\"generationType\":\"text_to_image\",\"prompt\":\"a cat\"}");
+        assertEquals("r1", spec.requestId());
+        assertEquals("key-1", spec.recordKey());
+        assertEquals("auto", spec.aspectRatio());
+        assertEquals(Priority.NORMAL, spec.priority());
+        assertEquals("default", spec.tenant());
+        assertNull(spec.deadline());
+        assertNull(spec.metadataJson());
+    }
+
+    @Test
+    void everyOptionalFieldIsRead() {
+        JobSpec spec = valid("""
+                {"requestId":"r2","generationType":"image_to_image","prompt":"make it blue",
+                 "aspectRatio":"9:16","imageUrl":"https://img.example/a.png","imageKey":"r2-key",
+                 "priority":"high","tenant":"shop","deadline":"2026-11-25T10:00:00+01:00",
+                 "metadata":{"a":[1,2]},"unknownField":true}""");
+        assertEquals("9:16", spec.aspectRatio());
+        assertEquals("https://img.example/a.png", spec.imageUrl());
+        assertEquals("r2-key", spec.imageKey());
+        assertEquals(Priority.HIGH, spec.priority());
+        assertEquals("shop", spec.tenant());
+        assertEquals(Instant.parse("2026-11-25T09:00:00Z"), spec.deadline());
+        assertEquals("{\"a\":[1,2]}", spec.metadataJson());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"requestId\":\"r\",\"prompt\":\"p\"}|generationType: required",
+        "{\"requestId\":\"r\",\"generationType\":\"video\",\"prompt\":\"p\"}|generationType: must be one of",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\"}|prompt: required",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"  \"}|prompt: must not be blank",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":7}|prompt: must be a string",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"123456789012345678901\"}|prompt: longer than 20",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"aspectRatio\":\"4:3\"}|aspectRatio: must be one of",
+        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\"}|imageUrl: required for image_to_image",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"imageUrl\":\"http://a.example/x\"}|imageUrl: must be an absolute https URL",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"imageUrl\":\"/relative\"}|imageUrl: must be an absolute https URL",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"priority\":\"urgent\"}|priority: must be one of",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"tenant\":\"\"}|tenant: must not be blank",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"deadline\":\"tomorrow\"}|deadline: must be an ISO-8601 instant",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"metadata\":[1]}|metadata: must be a JSON object",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"metadata\":{\"k\":\"0123456789012345678901234567890123456789012345678901234567890\"}}|metadata: larger than 64",
+        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"url\":\"https://x.example/a.png\"}}|sourceImage: not supported yet",
+    })
+    void brokenRuleIsRejectedNamingTheField(String json, String expected) {
+        String message = invalid(json);
+        assertTrue(message.startsWith(expected), message);
+    }
+
+    @Test
+    void rejectedRequestKeepsWhatCouldBeRead() {
+        ParsedRequest.Invalid result = assertInstanceOf(ParsedRequest.Invalid.class,
+                parse("{\"requestId\":\"r3\",\"generationType\":\"text_to_image\",\"prompt\":\"\","
+                        + "\"metadata\":{\"trace\":\"t-1\"}}"));
+        assertEquals("r3", result.spec().requestId());
+        assertEquals("{\"trace\":\"t-1\"}", result.spec().metadataJson(), "metadata is echoed in the rejection");
+    }
+
+    @Test
+    void plainHttpIsAcceptedOnlyWhereConfigured() {
+        RequestParser lenient = new RequestParser(new Rules(20, 4096, 64, true));
+        ParsedRequest parsed = lenient.parse(null, ("{\"requestId\":\"r\",\"generationType\":\"image_to_image\","
+                + "\"prompt\":\"p\",\"imageUrl\":\"http://127.0.0.1:8090/files/a.png\"}").getBytes(StandardCharsets.UTF_8));
+        assertInstanceOf(ParsedRequest.Valid.class, parsed);
+    }
+
+    @Test
+    void unreadableMessagesAreNotAnswerable() {
+        assertTrue(unreadable("not json".getBytes(StandardCharsets.UTF_8)).startsWith("not valid JSON"));
+        assertEquals("not a JSON object", unreadable("[1,2]".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("not a JSON object", unreadable("\"text\"".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("empty message", unreadable(new byte[0]));
+        assertEquals("empty message", unreadable(null));
+        assertTrue(unreadable(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'})
+                .startsWith("not valid JSON"), "invalid UTF-8");
+        assertTrue(unreadable("{\"requestId\":\"a\",\"requestId\":\"b\"}".getBytes(StandardCharsets.UTF_8))
+                .startsWith("not valid JSON"), "a duplicated field is ambiguous");
+        assertTrue(unreadable(("{\"requestId\":\"r\",\"prompt\":\"" + "x".repeat(5000) + "\"}")
+                .getBytes(StandardCharsets.UTF_8)).contains("over the limit"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
+        "{\"requestId\":\"\",\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
+        "{\"requestId\":42,\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
+        "{\"requestId\":\"tab\\there\",\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
+    })
+    void requestWithoutAUsableRequestIdCannotBeAnswered(String json) {
+        assertTrue(unreadable(json.getBytes(StandardCharsets.UTF_8)).startsWith("requestId:"));
+    }
+
+    @Test
+    void deeplyNestedJsonIsUnreadableNotACrash() {
+        String nested = "{\"requestId\":\"r\",\"metadata\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        RequestParser roomy = new RequestParser(new Rules(20, 1 << 20, 64, false));
+        assertInstanceOf(ParsedRequest.Unreadable.class, roomy.parse(null, nested.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void payloadHashIgnoresKeyOrderAndWhitespaceButNotValues() {
+        String a = valid("{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\","
+                + "\"metadata\":{\"x\":1,\"y\":2}}").payloadHash();
+        String b = valid("{ \"metadata\": {\"y\":2, \"x\":1}, \"prompt\":\"p\",\n\"generationType\":\"text_to_image\","
+                + "\"requestId\":\"r\" }").payloadHash();
+        String c = valid("{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"q\"}").payloadHash();
+        assertEquals(a, b);
+        assertNotEquals(a, c);
+    }
+}
