@@ -1,6 +1,7 @@
 package com.gempix2.orchestrator.dispatch;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -14,8 +15,7 @@ import com.gempix2.orchestrator.job.Outcome;
 import com.gempix2.orchestrator.provider.GenerateCommand;
 import com.gempix2.orchestrator.provider.Gempix2Client;
 import com.gempix2.orchestrator.provider.UpstreamAnswer;
-import com.gempix2.orchestrator.provider.UpstreamState;
-import com.gempix2.orchestrator.quota.RateBudget;
+import com.gempix2.orchestrator.quota.Permit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -30,22 +30,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class Dispatcher {
 
     private static final int SWEEP_LIMIT = 100;
+    private static final Duration QUIET_AT_MOST = Duration.ofSeconds(5);
 
     private final JobService jobs;
     private final Gempix2Client client;
-    private final RateBudget budget;
-    private final UpstreamState upstream;
     private final DispatchConfig config;
     private final Backoff backoff;
     private final Clock clock;
     private final MeterRegistry registry;
 
-    Dispatcher(JobService jobs, Gempix2Client client, RateBudget budget, UpstreamState upstream,
-            DispatchConfig config, Clock clock, MeterRegistry registry) {
+    /** No permit is to be had before then: ticks until then only sweep. */
+    private volatile Instant quietUntil = Instant.MIN;
+
+    Dispatcher(JobService jobs, Gempix2Client client, DispatchConfig config, Clock clock, MeterRegistry registry) {
         this.jobs = jobs;
         this.client = client;
-        this.budget = budget;
-        this.upstream = upstream;
         this.config = config;
         this.backoff = new Backoff(config.dispatch().backoffInitial(), config.dispatch().backoffMax());
         this.clock = clock;
@@ -62,22 +61,54 @@ public class Dispatcher {
             registry.counter("gempix2.submit.unknown", "policy", config.submitUnknownPolicy().name().toLowerCase(),
                     "cause", "lease-expired").increment(interrupted);
         }
-        for (int i = 0; i < config.dispatch().batchSize(); i++) {
-            if (upstream.submissionPause().isPresent() || budget.remaining() == 0) {
+        for (int i = 0; i < config.dispatch().batchSize() && awaitPermitTime(); i++) {
+            // The permit first: a job is claimed only when its call can be made.
+            Permit permit = client.reserveSubmission();
+            if (permit instanceof Permit.Denied denied) {
+                // Look again by then at the latest: another replica or an operator may lift a pause sooner.
+                Instant latest = clock.instant().plus(QUIET_AT_MOST);
+                quietUntil = denied.retryAt().isBefore(latest) ? denied.retryAt() : latest;
                 return;
             }
             var claim = jobs.claimNext(config.dispatch().lease());
-            if (claim.isEmpty() || !submit(claim.get())) {
+            if (claim.isEmpty()) {
+                client.release((Permit.Granted) permit);
+                return;
+            }
+            if (!submit(claim.get(), (Permit.Granted) permit)) {
                 return;
             }
         }
     }
 
+    /**
+     * True when a permit may be had now. One that frees within the next tick is waited for here, so that
+     * a spent budget is used again the moment it frees, not up to a tick later.
+     */
+    private boolean awaitPermitTime() {
+        Instant now = clock.instant();
+        // Further off than a denial can set it: the clock was set back.
+        if (!now.isBefore(quietUntil) || quietUntil.isAfter(now.plus(QUIET_AT_MOST))) {
+            return true;
+        }
+        Duration wait = Duration.between(now, quietUntil);
+        if (wait.compareTo(config.dispatch().interval()) > 0) {
+            return false;
+        }
+        try {
+            Thread.sleep(Math.max(1, wait.toMillis()));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Submits one claimed job; false when dispatching should stop for this tick. */
-    boolean submit(ClaimedJob job) {
+    boolean submit(ClaimedJob job, Permit.Granted permit) {
         MDC.put("requestId", job.requestId());
         try {
-            UpstreamAnswer answer = client.generate(new GenerateCommand(job.generationType(), job.prompt(),
+            UpstreamAnswer answer = client.generate(permit, new GenerateCommand(job.generationType(), job.prompt(),
                     job.aspectRatio(), job.imageUrl(), job.imageKey()));
             return switch (answer.verdict()) {
                 case OK -> accepted(job, answer);
@@ -85,9 +116,9 @@ public class Dispatcher {
                     jobs.finishClaimed(job, Outcome.rejected(answer.code(), answer.message()));
                     yield true;
                 }
-                // Not the job's fault: it goes back unchanged, and this tick ends.
+                // Not the job's fault: it goes back unchanged, and the shared budget now holds the pause.
                 case DEFERRED, NO_CREDITS, AUTH_FAILED, RATE_LIMITED -> {
-                    jobs.requeue(job, answer.retryAt().orElse(clock.instant()), false);
+                    jobs.requeue(job, clock.instant(), false);
                     yield false;
                 }
                 case SERVER_ERROR, NOT_SENT -> {

@@ -202,7 +202,7 @@ final class RequestParser {
         }
     }
 
-    private static boolean validId(String id) {
+    static boolean validId(String id) {
         return !id.isEmpty() && id.length() <= MAX_ID_LENGTH
                 && id.codePoints().noneMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c) && c != ' ');
     }

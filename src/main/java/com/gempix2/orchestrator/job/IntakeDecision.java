@@ -4,6 +4,8 @@ package com.gempix2.orchestrator.job;
 public enum IntakeDecision {
     /** A new job, queued for submission. */
     QUEUED,
+    /** A new job whose cancel message came first: cancelled at once, its result is in the outbox. */
+    CANCELLED,
     /** A new job, rejected at once: its result is in the outbox. */
     REJECTED,
     /** The requestId was seen before with the same payload: nothing to do. */

@@ -76,6 +76,8 @@ public class Job {
     @Enumerated(EnumType.STRING)
     @Column(name = "completed_via")
     private CompletedVia completedVia;
+    @Column(name = "cancel_requested", nullable = false)
+    private boolean cancelRequested;
 
     @Version
     private int version;
@@ -124,6 +126,16 @@ public class Job {
         this.uuid = uuid;
         this.submittedAt = now;
         this.leaseUntil = null;
+    }
+
+    /** An operator wants a job that waits out a retry backoff tried at once. */
+    void dueNow(Instant now) {
+        this.nextAttemptAt = now;
+    }
+
+    /** A cancel message came while the job was in flight: its outcome will be published as cancelled. */
+    void requestCancel() {
+        cancelRequested = true;
     }
 
     void pollScheduled(Instant nextPollAt, boolean polled) {
@@ -250,5 +262,9 @@ public class Job {
 
     public CompletedVia completedVia() {
         return completedVia;
+    }
+
+    public boolean cancelRequested() {
+        return cancelRequested;
     }
 }

@@ -27,11 +27,35 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
         return find("uuid", uuid).firstResultOptional();
     }
 
+    /**
+     * The next job to submit: highest priority first; within it, the oldest job of the tenant served least
+     * recently, so that one tenant's flood delays another tenant's request by one turn at most.
+     */
     Optional<Job> lockNextQueued(Instant now) {
         return lockList("""
-                select * from job where status = 'QUEUED' and next_attempt_at <= ?1
-                order by priority, received_at, id limit 1 for update skip locked""", now)
+                select j.* from job j left join tenant_turn t on t.tenant = j.tenant
+                where j.status = 'QUEUED' and j.next_attempt_at <= ?1
+                order by j.priority, t.last_served_at nulls first, j.received_at, j.id
+                limit 1 for update of j skip locked""", now)
                 .stream().findFirst();
+    }
+
+    void tenantServed(String tenant, Instant now) {
+        getEntityManager().createNativeQuery("""
+                insert into tenant_turn (tenant, last_served_at) values (?1, ?2)
+                on conflict (tenant) do update set last_served_at = excluded.last_served_at""")
+                .setParameter(1, tenant)
+                .setParameter(2, now)
+                .executeUpdate();
+    }
+
+    /** The newest {@code limit} jobs in {@code status}. */
+    public List<Job> newestIn(JobStatus status, int limit) {
+        return find("status = ?1 order by receivedAt desc, id desc", status).page(0, limit).list();
+    }
+
+    Optional<Job> lockByRequestId(String requestId) {
+        return lockList("select * from job where request_id = ?1 for update", requestId).stream().findFirst();
     }
 
     List<Job> lockExpiredQueued(Instant now, int limit) {

@@ -45,8 +45,62 @@ public class JobService {
         if (duplicate.isPresent()) {
             return duplicate.get();
         }
-        jobs.persistAndFlush(Job.create(spec, JobStatus.QUEUED, clock.instant()));
+        Job job = Job.create(spec, JobStatus.QUEUED, clock.instant());
+        jobs.persistAndFlush(job);
+        EarlyCancel cancel = em.find(EarlyCancel.class, spec.requestId());
+        if (cancel != null) {
+            em.remove(cancel);
+            finish(job, Outcome.cancelled("cancelled before it arrived; nothing was submitted", null));
+            return IntakeDecision.CANCELLED;
+        }
         return IntakeDecision.QUEUED;
+    }
+
+    /**
+     * Cancels a job: one not yet submitted at once, without spending a call; one in flight when its
+     * outcome is known; one not seen yet when it arrives.
+     */
+    @Transactional
+    public CancelDecision cancel(String requestId) {
+        Optional<Job> found = jobs.lockByRequestId(requestId);
+        if (found.isEmpty()) {
+            if (em.find(EarlyCancel.class, requestId) == null) {
+                em.persist(new EarlyCancel(requestId, clock.instant()));
+            }
+            return CancelDecision.CANCELLED_IN_ADVANCE;
+        }
+        Job job = found.get();
+        return switch (job.status()) {
+            case QUEUED -> {
+                finish(job, Outcome.cancelled("cancelled before submission; nothing was submitted", null));
+                yield CancelDecision.CANCELLED;
+            }
+            case SUBMITTING, SUBMITTED -> {
+                job.requestCancel();
+                yield CancelDecision.CANCEL_PENDING;
+            }
+            default -> CancelDecision.ALREADY_FINISHED;
+        };
+    }
+
+    /**
+     * Makes a queued job due at once (it may be waiting out a retry backoff); false when it is not queued.
+     * A finished job is never retried: it has had its one result.
+     */
+    @Transactional
+    public boolean retryNow(String requestId) {
+        return jobs.lockByRequestId(requestId).filter(job -> job.status() == JobStatus.QUEUED).map(job -> {
+            job.dueNow(clock.instant());
+            return true;
+        }).orElse(false);
+    }
+
+    /** Drops cancel messages whose request has not come within {@code ttl}. */
+    @Transactional
+    public int dropEarlyCancelsBefore(Duration ttl) {
+        return em.createQuery("delete from EarlyCancel c where c.receivedAt < ?1")
+                .setParameter(1, clock.instant().minus(ttl))
+                .executeUpdate();
     }
 
     /** Stores a request that broke a rule, with its {@code rejected} result. */
@@ -80,6 +134,7 @@ public class JobService {
                 continue;
             }
             job.claim(now.plus(lease));
+            jobs.tenantServed(job.tenant(), now);
             return Optional.of(ClaimedJob.of(job));
         }
         return Optional.empty();
@@ -116,7 +171,13 @@ public class JobService {
     /** Gives the job back to the queue; {@code countAttempt} false when no call was made. */
     @Transactional
     public void requeue(ClaimedJob claim, Instant nextAttemptAt, boolean countAttempt) {
-        heldLease(claim).ifPresent(job -> job.requeue(nextAttemptAt, countAttempt));
+        heldLease(claim).ifPresent(job -> {
+            if (job.cancelRequested()) {
+                finish(job, Outcome.cancelled("cancelled before Gempix2 accepted it", null));
+            } else {
+                job.requeue(nextAttemptAt, countAttempt);
+            }
+        });
     }
 
     @Transactional
@@ -140,7 +201,9 @@ public class JobService {
         for (Job job : stale) {
             Log.warnf("Submission of %s was interrupted (lease ran out): %s", job.requestId(),
                     resubmit ? "submitting again" : "failing it");
-            if (resubmit) {
+            if (job.cancelRequested()) {
+                finish(job, Outcome.cancelled("cancelled while its submission was interrupted", null));
+            } else if (resubmit) {
                 job.requeue(now, true);
             } else {
                 finish(job, Outcome.failed(ErrorCodes.SUBMIT_OUTCOME_UNKNOWN,
@@ -217,7 +280,14 @@ public class JobService {
         return late.size();
     }
 
-    private void finish(Job job, Outcome outcome) {
+    private void finish(Job job, Outcome requested) {
+        Outcome outcome = requested;
+        if (job.cancelRequested() && requested.status() != JobStatus.CANCELLED) {
+            // The business system no longer wants it: say what Gempix2 did, but publish it as cancelled.
+            outcome = Outcome.cancelled("cancelled while in flight; Gempix2's outcome was "
+                    + requested.status().wireName()
+                    + (requested.errorMessage() == null ? "" : " (" + requested.errorMessage() + ")"), requested.via());
+        }
         job.finish(outcome, clock.instant());
         finished.fire(new JobFinished(job));
         registry.counter("gempix2.results", "status", outcome.status().wireName(),

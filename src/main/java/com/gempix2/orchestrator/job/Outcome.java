@@ -21,6 +21,11 @@ public record Outcome(JobStatus status, String imageUrl, Integer errorCode, Stri
         return new Outcome(JobStatus.REJECTED, null, code, message, null);
     }
 
+    /** Cancelled by a cancel message; {@code what} says how far the job had come. */
+    public static Outcome cancelled(String what, CompletedVia via) {
+        return new Outcome(JobStatus.CANCELLED, null, ErrorCodes.CANCELLED, what, via);
+    }
+
     public static Outcome expired() {
         return new Outcome(JobStatus.EXPIRED, null, ErrorCodes.DEADLINE_EXPIRED,
                 "deadline passed before the request could be submitted", null);

@@ -1,10 +1,11 @@
 package com.gempix2.orchestrator.provider;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,6 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.gempix2.orchestrator.job.ErrorCodes;
+import com.gempix2.orchestrator.quota.CallKind;
+import com.gempix2.orchestrator.quota.Permit;
 import com.gempix2.orchestrator.quota.RateBudget;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,14 +27,19 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The one way to call Gempix2. Every call first takes a permit from the shared {@link RateBudget}
- * and respects the pauses in {@link UpstreamState}; every answer is classified into a {@link Verdict}
- * and its rate-limit headers update the pauses. Never throws for an upstream failure.
+ * (which also holds the pauses every replica obeys) and passes this replica's circuit breaker; every
+ * answer is classified into a {@link Verdict}, and its rate-limit headers and error code correct the
+ * budget. Never throws for an upstream failure.
  */
 @ApplicationScoped
 public class Gempix2Client {
 
+    /** When work deferred by an open circuit breaker is tried again; the breaker decides when calls resume. */
+    private static final Duration BREAKER_RECHECK = Duration.ofSeconds(1);
+
     private final Gempix2Api api;
     private final RateBudget budget;
+    private final UpstreamBreaker breaker;
     private final UpstreamState state;
     private final ProviderConfig config;
     private final ObjectMapper mapper;
@@ -39,10 +47,11 @@ public class Gempix2Client {
     private final MeterRegistry registry;
     private final String authorization;
 
-    Gempix2Client(@RestClient Gempix2Api api, RateBudget budget, UpstreamState state, ProviderConfig config,
-            ObjectMapper mapper, Clock clock, MeterRegistry registry, ApiKey apiKey) {
+    Gempix2Client(@RestClient Gempix2Api api, RateBudget budget, UpstreamBreaker breaker, UpstreamState state,
+            ProviderConfig config, ObjectMapper mapper, Clock clock, MeterRegistry registry, ApiKey apiKey) {
         this.api = api;
         this.budget = budget;
+        this.breaker = breaker;
         this.state = state;
         this.config = config;
         this.mapper = mapper;
@@ -51,59 +60,87 @@ public class Gempix2Client {
         this.authorization = "Bearer " + apiKey.value();
     }
 
-    /** {@code POST /generate-image}: on OK, {@code data.uuid} names the generation. */
-    public UpstreamAnswer generate(GenerateCommand command) {
-        return call("generate", true, () -> api.generate(authorization, command));
+    /**
+     * Takes a permit for one submission, or says when to ask again (quota used up, submissions paused,
+     * circuit open). Take it before claiming a job, so that no job is claimed that cannot be sent.
+     */
+    public Permit reserveSubmission() {
+        return reserve(CallKind.SUBMISSION, "generate");
     }
 
-    /** {@code GET /image-status/{uuid}}. */
+    /** Gives back a permit that was not used for a call. */
+    public void release(Permit.Granted permit) {
+        budget.release(permit);
+    }
+
+    /** {@code POST /generate-image} with a permit from {@link #reserveSubmission()}: on OK, {@code data.uuid} names the generation. */
+    public UpstreamAnswer generate(Permit.Granted permit, GenerateCommand command) {
+        return send("generate", CallKind.SUBMISSION, permit, () -> api.generate(authorization, command));
+    }
+
+    /** {@code GET /image-status/{uuid}}, with a permit of its own. */
     public UpstreamAnswer status(String uuid) {
-        return call("status", false, () -> api.status(authorization, uuid));
+        Permit permit = reserve(CallKind.POLL, "status");
+        if (permit instanceof Permit.Denied denied) {
+            return UpstreamAnswer.deferred(denied.reason(), denied.retryAt());
+        }
+        return send("status", CallKind.POLL, (Permit.Granted) permit, () -> api.status(authorization, uuid));
     }
 
     public static GenerationStatus statusOf(UpstreamAnswer answer) {
         return GenerationStatus.from(answer.data());
     }
 
-    private UpstreamAnswer call(String endpoint, boolean submission, Supplier<Response> request) {
-        Optional<UpstreamState.Pause> pause = submission ? state.submissionPause() : state.callPause();
-        if (pause.isPresent()) {
-            return deferred(endpoint, "paused",
-                    UpstreamAnswer.deferred("calls paused: " + pause.get().reason(), pause.get().until()));
+    private Permit reserve(CallKind kind, String endpoint) {
+        Permit permit = budget.tryTake(kind, endpoint);
+        if (permit instanceof Permit.Denied) {
+            registry.counter("gempix2.provider.deferred", "endpoint", endpoint, "reason", "quota").increment();
+        } else if (((Permit.Granted) permit).probe()) {
+            Log.info("Probing Gempix2 with one submission while submissions are paused");
         }
-        Optional<Instant> noPermitUntil = budget.tryTake(endpoint);
-        if (noPermitUntil.isPresent()) {
-            return deferred(endpoint, "quota", UpstreamAnswer.deferred("rate budget used up", noPermitUntil.get()));
-        }
+        return permit;
+    }
+
+    private UpstreamAnswer send(String endpoint, CallKind kind, Permit.Granted permit, Supplier<Response> request) {
         Timer.Sample sample = Timer.start(registry);
         UpstreamAnswer answer;
-        try (Response response = request.get()) {
-            answer = read(response, submission);
-            state.answered();
-        } catch (WebApplicationException e) {
-            answer = read(e.getResponse(), submission);
-            state.answered();
-        } catch (ProcessingException e) {
-            state.unreachable();
-            answer = neverSent(e)
-                    ? UpstreamAnswer.notSent("connection failed: " + rootMessage(e))
-                    : UpstreamAnswer.unknown("no answer: " + rootMessage(e));
+        try {
+            answer = breaker.guard(() -> exchange(request, permit, kind));
+        } catch (UpstreamBreaker.Outage outage) {
+            answer = outage.answer();
+        } catch (CircuitBreakerOpenException e) {
+            // The call was not made, so the permit goes back; the breaker alone knows when to probe again.
+            budget.release(permit);
+            registry.counter("gempix2.provider.deferred", "endpoint", endpoint, "reason", "circuit-open").increment();
+            answer = UpstreamAnswer.deferred("circuit breaker open: Gempix2 keeps failing",
+                    clock.instant().plus(BREAKER_RECHECK));
         }
         String code = switch (answer.verdict()) {
             case NOT_SENT -> "unreachable";
             case UNKNOWN -> "no-answer";
+            case DEFERRED -> "circuit-open";
             default -> Integer.toString(answer.code());
         };
         sample.stop(registry.timer("gempix2.provider.calls", "endpoint", endpoint, "code", code));
         return answer;
     }
 
-    private UpstreamAnswer deferred(String endpoint, String reason, UpstreamAnswer answer) {
-        registry.counter("gempix2.provider.deferred", "endpoint", endpoint, "reason", reason).increment();
-        return answer;
+    private UpstreamAnswer exchange(Supplier<Response> request, Permit.Granted permit, CallKind kind) {
+        try (Response response = request.get()) {
+            state.answered();
+            return read(response, permit, kind);
+        } catch (WebApplicationException e) {
+            state.answered();
+            return read(e.getResponse(), permit, kind);
+        } catch (ProcessingException e) {
+            state.unreachable();
+            return neverSent(e)
+                    ? UpstreamAnswer.notSent("connection failed: " + rootMessage(e))
+                    : UpstreamAnswer.unknown("no answer: " + rootMessage(e));
+        }
     }
 
-    private UpstreamAnswer read(Response response, boolean submission) {
+    private UpstreamAnswer read(Response response, Permit.Granted permit, CallKind kind) {
         Instant now = clock.instant();
         RateLimitHeaders limits = RateLimitHeaders.parse(response::getHeaderString, now);
         JsonNode body = parse(response);
@@ -112,28 +149,25 @@ public class Gempix2Client {
                 : "HTTP " + response.getStatus() + " without a Gempix2 envelope";
         UpstreamAnswer answer = new UpstreamAnswer(classify(code), code, message, body.path("data"),
                 limits.resumeAt());
-        if (limits.exhausted()) {
-            limits.reset().ifPresent(reset -> state.pauseCalls(reset, "no calls remaining until the reset"));
-        }
+        budget.observe(permit.id(), asInt(limits.limit()), asInt(limits.remaining()), limits.reset().orElse(null));
         switch (answer.verdict()) {
             case RATE_LIMITED -> {
                 Instant until = limits.resumeAt().orElse(now.plus(config.rateLimitedBackoff()));
-                state.pauseCalls(until, "rate limited (1003)");
-                Log.warnf("Gempix2 answered 1003: calls paused until %s", until);
+                budget.pauseCalls(until, "rate limited (1003)");
+                Log.warnf("Gempix2 answered 1003: every call paused until %s", until);
             }
             case NO_CREDITS -> {
-                state.pauseSubmissions(now.plus(config.pauseProbeInterval()), "insufficient credits (1001)");
-                Log.warnf("Gempix2 answered 1001 (%s): submissions paused, probing every %s",
-                        answer.data(), config.pauseProbeInterval());
+                budget.pauseSubmissions("insufficient credits (1001)");
+                Log.warnf("Gempix2 answered 1001 (%s): submissions paused, a probe follows", answer.data());
             }
             case AUTH_FAILED -> {
-                state.pauseSubmissions(now.plus(config.pauseProbeInterval()), "authentication failed (1002)");
-                Log.errorf("Gempix2 refused the API key (1002): check GEMPIX2_API_KEY. Submissions paused, "
-                        + "probing every %s", config.pauseProbeInterval());
+                budget.pauseSubmissions("authentication failed (1002)");
+                Log.errorf("Gempix2 refused the API key (1002): check GEMPIX2_API_KEY. Submissions paused until "
+                        + "a probe succeeds or an operator resumes them");
             }
             case OK -> {
-                if (submission) {
-                    state.resumeSubmissions();
+                if (kind == CallKind.SUBMISSION) {
+                    budget.submissionAccepted();
                 }
             }
             default -> {
@@ -167,6 +201,10 @@ public class Gempix2Client {
             case ErrorCodes.RATE_LIMITED -> Verdict.RATE_LIMITED;
             default -> Verdict.SERVER_ERROR;
         };
+    }
+
+    private static Integer asInt(java.util.OptionalLong value) {
+        return value.isPresent() ? (int) Math.min(Integer.MAX_VALUE, value.getAsLong()) : null;
     }
 
     /** A refused or timed-out connect means the request never left; anything later may have reached Gempix2. */

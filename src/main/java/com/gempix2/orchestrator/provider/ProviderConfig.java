@@ -18,11 +18,6 @@ public interface ProviderConfig {
     /** The Bearer key; required unless the simulator is enabled. */
     Optional<String> apiKey();
 
-    /** How long submissions stay paused after 1001 (credits) or 1002 (key) before one probe is let through. */
-    @WithName("pause-probe-interval")
-    @WithDefault("60s")
-    Duration pauseProbeInterval();
-
     /** How long all calls stop after a 1003 that carried neither Retry-After nor X-RateLimit-Reset. */
     @WithName("rate-limited-backoff")
     @WithDefault("60s")

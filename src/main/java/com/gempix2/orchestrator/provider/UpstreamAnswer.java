@@ -24,4 +24,9 @@ public record UpstreamAnswer(Verdict verdict, int code, String message, JsonNode
     public boolean ok() {
         return verdict == Verdict.OK;
     }
+
+    /** The upstream failed, rather than answered no: what the circuit breaker counts. */
+    boolean outage() {
+        return verdict == Verdict.SERVER_ERROR || verdict == Verdict.NOT_SENT || verdict == Verdict.UNKNOWN;
+    }
 }

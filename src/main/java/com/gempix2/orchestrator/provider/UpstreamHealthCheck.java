@@ -1,9 +1,15 @@
 package com.gempix2.orchestrator.provider;
 
+import java.time.Clock;
+
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
+import com.gempix2.orchestrator.quota.BudgetView;
+import com.gempix2.orchestrator.quota.RateBudget;
+
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,18 +25,38 @@ class UpstreamHealthCheck implements HealthCheck {
     private static final int UNREACHABLE_AFTER = 3;
 
     private final UpstreamState state;
+    private final UpstreamBreaker breaker;
+    private final RateBudget budget;
+    private final Clock clock;
 
-    UpstreamHealthCheck(UpstreamState state) {
+    UpstreamHealthCheck(UpstreamState state, UpstreamBreaker breaker, RateBudget budget, Clock clock) {
         this.state = state;
+        this.breaker = breaker;
+        this.budget = budget;
+        this.clock = clock;
     }
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("gempix2").up();
-        state.submissionPause().ifPresent(pause -> response.down()
-                .withData("paused", true)
-                .withData("pausedUntil", pause.until().toString())
-                .withData("reason", pause.reason()));
+        BudgetView view = budget.view();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("gempix2").up()
+                .withData("limit", view.effectiveLimit())
+                .withData("usedInWindow", view.used());
+        if (view.submissionsPaused()) {
+            response.down().withData("paused", true).withData("reason", view.submissionsPauseReason());
+            if (view.nextProbeAt() != null) {
+                response.withData("nextProbeAt", view.nextProbeAt().toString());
+            }
+        }
+        if (view.callsPaused(clock.instant())) {
+            response.withData("callsPausedUntil", view.callsPausedUntil().toString())
+                    .withData("callsPauseReason", view.callsPauseReason());
+        }
+        CircuitBreakerState circuit = breaker.state();
+        response.withData("circuitBreaker", circuit.name().toLowerCase());
+        if (circuit == CircuitBreakerState.OPEN) {
+            response.down();
+        }
         int failures = state.consecutiveFailures();
         response.withData("consecutiveFailures", failures);
         if (failures >= UNREACHABLE_AFTER) {

@@ -6,7 +6,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-/** The account's rate limit, as the operator knows it from the Gempix2 tier. */
+/** The account's rate limit, as the operator knows it from the Gempix2 tier, and how the budget is shared. */
 @ConfigMapping(prefix = "gempix2")
 public interface QuotaConfig {
 
@@ -19,4 +19,28 @@ public interface QuotaConfig {
     @WithName("rate-limit-window")
     @WithDefault("1h")
     Duration window();
+
+    Quota quota();
+
+    /** How the budget is spent. */
+    interface Quota {
+
+        /**
+         * Share of the limit held back for status polls while jobs await their outcome, so that a backlog
+         * of new requests cannot starve the jobs already running. Never more than the number of such jobs.
+         */
+        @WithDefault("0.1")
+        double pollShare();
+
+        /**
+         * Added to the window before a permit is free again: covers the time between taking a permit and
+         * the call reaching Gempix2, and clock differences between replicas.
+         */
+        @WithDefault("1s")
+        Duration margin();
+
+        /** How long submissions stay paused after 1001 (credits) or 1002 (key) before one probe is let through. */
+        @WithDefault("60s")
+        Duration probeInterval();
+    }
 }

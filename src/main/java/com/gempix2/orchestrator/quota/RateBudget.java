@@ -2,75 +2,214 @@ package com.gempix2.orchestrator.quota;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 /**
- * The account's call budget, kept in PostgreSQL so that it survives restarts and is shared by
- * every replica: a call may be made only after taking a permit, and at most {@code limit} permits
- * exist in any window of {@code window} length (a sliding window never exceeds the upstream's
- * fixed one, wherever its boundaries fall).
+ * The account's call budget, kept in PostgreSQL so that every replica shares it and it survives
+ * restarts. A call may be made only after taking a permit, and at most {@code limit} permits exist in
+ * any window of {@code window + margin}: a sliding window never exceeds the upstream's fixed one,
+ * wherever its boundaries fall. Gempix2's rate-limit headers and error codes tighten it further (see
+ * {@link #observe}), and 1001/1002 or an operator pause submissions for all replicas at once.
+ *
+ * <p>Why not a token bucket (Bucket4j's PostgreSQL backend resolves here): a bucket that refills N per
+ * hour lets up to 2N calls through in one hour-long window (a full bucket, then its refill), so it
+ * either exceeds the limit or, sized at N/2, wastes half of it. The sliding log is exact.
  */
 @Startup
 @ApplicationScoped
 public class RateBudget {
 
-    /** Advisory-lock key that serialises permit taking across replicas. */
-    private static final long PERMIT_LOCK = 7002;
-
     private final EntityManager em;
     private final QuotaConfig config;
     private final Clock clock;
+    private final Set<Integer> reportedLimits = ConcurrentHashMap.newKeySet();
+    private volatile BudgetView last = BudgetView.UNKNOWN;
 
     RateBudget(EntityManager em, QuotaConfig config, Clock clock, MeterRegistry registry) {
         this.em = em;
         this.config = config;
         this.clock = clock;
-        Gauge.builder("gempix2.quota.limit", config, QuotaConfig::rateLimit)
-                .description("Calls the account allows per window").register(registry);
+        Gauge.builder("gempix2.quota.limit", this, b -> b.last.effectiveLimit())
+                .description("Calls the account allows per window: the configured limit, or the upstream's if smaller")
+                .register(registry);
+        Gauge.builder("gempix2.quota.used", this, b -> b.last.used())
+                .description("Calls made in the current window by every replica").register(registry);
+        Gauge.builder("gempix2.upstream.paused", this, b -> b.last.submissionsPaused() ? 1 : 0)
+                .description("1 while submissions to Gempix2 are paused (credits, key or operator)")
+                .tag("scope", "submissions").register(registry);
+        Gauge.builder("gempix2.upstream.paused", this, b -> b.last.callsPaused(clock.instant()) ? 1 : 0)
+                .description("1 while every call to Gempix2 waits for its rate window to reset")
+                .tag("scope", "calls").register(registry);
     }
 
-    /**
-     * Takes a permit for one call to {@code endpoint}, committed before the call is made.
-     *
-     * @return empty when granted, else the earliest instant a permit may be free again
-     */
-    public Optional<Instant> tryTake(String endpoint) {
+    /** Takes a permit for one call, committed before the call is made, or says when to ask again. */
+    public Permit tryTake(CallKind kind, String endpoint) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            em.createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, PERMIT_LOCK).getSingleResult();
+            QuotaState state = lockState();
             Instant now = clock.instant();
-            Instant windowStart = now.minus(config.window());
-            Object[] row = (Object[]) em.createNativeQuery(
-                            "select count(*), min(taken_at) from rate_permit where taken_at > ?1")
-                    .setParameter(1, windowStart)
-                    .getSingleResult();
-            long used = ((Number) row[0]).longValue();
-            if (used >= config.rateLimit()) {
-                Instant oldest = row[1] == null ? now : toInstant(row[1]);
-                return Optional.of(oldest.plus(config.window()));
+            if (state.callsPaused(now)) {
+                return new Permit.Denied(state.callsPausedUntil, state.callsPauseReason);
             }
-            em.createNativeQuery("insert into rate_permit (taken_at, endpoint) values (?1, ?2)")
+            boolean probe = false;
+            if (kind == CallKind.SUBMISSION && state.submissionsPaused()) {
+                if (state.pausedByOperator || state.nextProbeAt == null || state.nextProbeAt.isAfter(now)) {
+                    return new Permit.Denied(probeTime(state, now), state.submissionsPauseReason);
+                }
+                // This call is the probe: the others keep waiting until it has been answered.
+                probe = true;
+                state.nextProbeAt = now.plus(config.quota().probeInterval());
+            }
+            long used = used(now);
+            int limit = effectiveLimit(state);
+            int ceiling = kind == CallKind.POLL ? limit : limit - pollReserve(limit);
+            if (used >= ceiling) {
+                refresh(state, used);
+                return new Permit.Denied(freeAt(now, used - ceiling + 1), "rate budget used up");
+            }
+            if (state.remainingApplies(now) && sinceObserved(state) >= state.upstreamRemaining) {
+                return new Permit.Denied(state.remainingUntil, "Gempix2 reports no calls remaining until its reset");
+            }
+            long id = ((Number) em.createNativeQuery(
+                            "insert into rate_permit (taken_at, endpoint) values (?1, ?2) returning id")
                     .setParameter(1, now)
                     .setParameter(2, endpoint)
-                    .executeUpdate();
-            return Optional.empty();
+                    .getSingleResult()).longValue();
+            refresh(state, used + 1);
+            return new Permit.Granted(id, probe);
         });
     }
 
-    /** Permits left in the current window; a cheap look before claiming work. */
-    public long remaining() {
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            long used = ((Number) em.createNativeQuery("select count(*) from rate_permit where taken_at > ?1")
-                    .setParameter(1, clock.instant().minus(config.window()))
-                    .getSingleResult()).longValue();
-            return Math.max(0, config.rateLimit() - used);
+    /** Gives back a permit whose call was not made, so that it does not count against the window. */
+    public void release(Permit.Granted permit) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("delete from rate_permit where id = ?1")
+                .setParameter(1, permit.id())
+                .executeUpdate());
+    }
+
+    /**
+     * Corrects the budget with the rate-limit headers of the answer to the call that took {@code permitId}:
+     * a smaller X-RateLimit-Limit replaces the configured one, and X-RateLimit-Remaining caps the permits
+     * taken after that call until X-RateLimit-Reset.
+     */
+    public void observe(long permitId, Integer limit, Integer remaining, Instant reset) {
+        Instant now = clock.instant();
+        boolean newRemaining = remaining != null && reset != null && reset.isAfter(now);
+        if (limit == null && !newRemaining) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            QuotaState state = lockState();
+            if (limit != null && !limit.equals(state.upstreamLimit)) {
+                state.upstreamLimit = limit;
+                if (limit != config.rateLimit() && reportedLimits.add(limit)) {
+                    Log.warnf("Gempix2 reports a limit of %d calls per window, GEMPIX2_RATE_LIMIT_PER_HOUR is %d: "
+                            + "using %d", limit, config.rateLimit(), Math.min(limit, config.rateLimit()));
+                }
+            }
+            // Answers may arrive out of order: only a later call's count replaces an earlier one's.
+            if (newRemaining && (!state.remainingApplies(now) || state.remainingAfterPermit == null
+                    || permitId > state.remainingAfterPermit)) {
+                state.upstreamRemaining = remaining;
+                state.remainingAfterPermit = permitId;
+                state.remainingUntil = reset;
+            }
+        });
+    }
+
+    /** Stops every call of every replica until {@code until} (1003, or none remaining until the reset). */
+    public void pauseCalls(Instant until, String reason) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            QuotaState state = lockState();
+            if (state.callsPausedUntil == null || until.isAfter(state.callsPausedUntil)) {
+                state.callsPausedUntil = until;
+                state.callsPauseReason = reason;
+            }
+            refresh(state, last.used());
+        });
+    }
+
+    /** Stops submissions (1001, 1002) until a probe, one {@code probe-interval} from now, is answered OK. */
+    public void pauseSubmissions(String reason) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            QuotaState state = lockState();
+            if (!state.pausedByOperator) {
+                state.submissionsPauseReason = reason;
+            }
+            state.nextProbeAt = clock.instant().plus(config.quota().probeInterval());
+            refresh(state, last.used());
+        });
+    }
+
+    /** A submission was accepted: a pause the upstream caused is over. An operator's pause stays. */
+    public void submissionAccepted() {
+        if (!last.submissionsPaused() || last.pausedByOperator()) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            QuotaState state = lockState();
+            if (state.submissionsPaused() && !state.pausedByOperator) {
+                Log.infof("Gempix2 accepted a submission again: the pause (%s) is over", state.submissionsPauseReason);
+                state.submissionsPauseReason = null;
+                state.nextProbeAt = null;
+            }
+            refresh(state, last.used());
+        });
+    }
+
+    /** An operator stops submissions until they resume them; polls go on. */
+    public BudgetView pauseByOperator() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            QuotaState state = lockState();
+            state.submissionsPauseReason = "paused by an operator";
+            state.pausedByOperator = true;
+            state.nextProbeAt = null;
+            Log.warn("Submissions paused by an operator");
+            return refresh(state, used(clock.instant()));
+        });
+    }
+
+    /** An operator ends any pause of submissions at once, without waiting for a probe. */
+    public BudgetView resumeByOperator() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            QuotaState state = lockState();
+            if (state.submissionsPaused()) {
+                Log.warnf("Submissions resumed by an operator (they were paused: %s)", state.submissionsPauseReason);
+            }
+            state.submissionsPauseReason = null;
+            state.pausedByOperator = false;
+            state.nextProbeAt = null;
+            return refresh(state, used(clock.instant()));
+        });
+    }
+
+    /** The budget as last seen by this replica; {@link #view()} reads it afresh. */
+    public BudgetView lastView() {
+        return last;
+    }
+
+    /** Keeps {@link #lastView()} (and the gauges) current while this replica makes no calls. */
+    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void refreshView() {
+        view();
+    }
+
+    /** Reads the shared state afresh. */
+    public BudgetView view() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            QuotaState state = em.find(QuotaState.class, QuotaState.ID);
+            return refresh(state, used(clock.instant()));
         });
     }
 
@@ -78,8 +217,70 @@ public class RateBudget {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void dropExpiredPermits() {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("delete from rate_permit where taken_at < ?1")
-                .setParameter(1, clock.instant().minus(config.window()))
+                .setParameter(1, windowStart(clock.instant()))
                 .executeUpdate());
+    }
+
+    private QuotaState lockState() {
+        return em.find(QuotaState.class, QuotaState.ID, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    private BudgetView refresh(QuotaState state, long used) {
+        BudgetView view = new BudgetView(config.rateLimit(), effectiveLimit(state), used, state.callsPausedUntil,
+                state.callsPauseReason, state.submissionsPauseReason, state.nextProbeAt, state.pausedByOperator);
+        last = view;
+        return view;
+    }
+
+    private int effectiveLimit(QuotaState state) {
+        return state.upstreamLimit == null ? config.rateLimit() : Math.min(config.rateLimit(), state.upstreamLimit);
+    }
+
+    /** Permits held back for polls: the configured share, but never more than the jobs that may need one. */
+    private int pollReserve(int limit) {
+        int share = (int) Math.ceil(limit * config.quota().pollShare());
+        if (share == 0) {
+            return 0;
+        }
+        // Jobs awaiting an outcome are the only ones that will ever poll.
+        long awaiting = ((Number) em.createNativeQuery("select count(*) from job where status = 'SUBMITTED'")
+                .getSingleResult()).longValue();
+        return (int) Math.min(share, awaiting);
+    }
+
+    private long sinceObserved(QuotaState state) {
+        return ((Number) em.createNativeQuery("select count(*) from rate_permit where id > ?1")
+                .setParameter(1, state.remainingAfterPermit)
+                .getSingleResult()).longValue();
+    }
+
+    private Instant probeTime(QuotaState state, Instant now) {
+        if (state.pausedByOperator || state.nextProbeAt == null) {
+            return now.plus(config.quota().probeInterval());
+        }
+        return state.nextProbeAt;
+    }
+
+    private Instant windowStart(Instant now) {
+        return now.minus(config.window()).minus(config.quota().margin());
+    }
+
+    /** Permits taken in the current window, by every replica. */
+    private long used(Instant now) {
+        return ((Number) em.createNativeQuery("select count(*) from rate_permit where taken_at > ?1")
+                .setParameter(1, windowStart(now))
+                .getSingleResult()).longValue();
+    }
+
+    /** When the {@code n}-th oldest permit of the current window frees its place (n counted from 1). */
+    private Instant freeAt(Instant now, long n) {
+        Object takenAt = em.createNativeQuery(
+                        "select taken_at from rate_permit where taken_at > ?1 order by taken_at offset ?2 limit 1")
+                .setParameter(1, windowStart(now))
+                .setParameter(2, Math.max(0, n - 1))
+                .getResultStream().findFirst().orElse(null);
+        Instant free = takenAt == null ? now : toInstant(takenAt).plus(config.window()).plus(config.quota().margin());
+        return free.isAfter(now) ? free : now;
     }
 
     private static Instant toInstant(Object value) {

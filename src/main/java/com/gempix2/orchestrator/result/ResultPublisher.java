@@ -5,17 +5,23 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
+
+import com.gempix2.orchestrator.job.JobFinished;
 
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
 
 /**
@@ -30,12 +36,30 @@ public class ResultPublisher {
     private final EntityManager em;
     private final ResultConfig config;
     private final Clock clock;
+    private final Vertx vertx;
+    private final AtomicBoolean relayQueued = new AtomicBoolean();
 
-    ResultPublisher(@Channel("results") Emitter<String> results, EntityManager em, ResultConfig config, Clock clock) {
+    ResultPublisher(@Channel("results") Emitter<String> results, EntityManager em, ResultConfig config, Clock clock,
+            Vertx vertx) {
         this.results = results;
         this.em = em;
         this.config = config;
         this.clock = clock;
+        this.vertx = vertx;
+    }
+
+    /**
+     * A result was committed: publish it now rather than at the next tick. Off the committing thread
+     * (often a webhook request), and coalesced: one relay run takes every result committed before it.
+     */
+    void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobFinished finished) {
+        if (relayQueued.compareAndSet(false, true)) {
+            vertx.executeBlocking(() -> {
+                relayQueued.set(false);
+                relay();
+                return null;
+            }, false);
+        }
     }
 
     @Scheduled(every = "${gempix2.results.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,

@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
  * The simulator's run-time switches: rate limit, credits, timings, failures and webhook behaviour.
  *
  * @param rateLimit calls allowed per API key and window
- * @param windowSeconds length of the fixed rate window, starting at a key's first call
+ * @param windowSeconds length of the fixed rate window
+ * @param windowAligned windows start at multiples of their length since the epoch (as the reference's example
+ *        reset, 1697472000, an exact hour, suggests) rather than at a key's first call
  * @param retryAfter whether a 1003 also carries a {@code Retry-After} header
  * @param credits credits left on the account
  * @param creditsPerGeneration credits one generation costs
@@ -30,6 +32,7 @@ import java.util.stream.Collectors;
 public record Knobs(
         int rateLimit,
         long windowSeconds,
+        boolean windowAligned,
         boolean retryAfter,
         long credits,
         long creditsPerGeneration,
@@ -72,7 +75,7 @@ public record Knobs(
 
     /** The values a simulator starts with unless configured otherwise. */
     public static Knobs defaults() {
-        return new Knobs(100, 3600, false, 1_000_000, 2, 1000, 3000, 0.0, 0, null, null, 0.0, 0.0, 0, false);
+        return new Knobs(100, 3600, false, false, 1_000_000, 2, 1000, 3000, 0.0, 0, null, null, 0.0, 0.0, 0, false);
     }
 
     /**
@@ -95,7 +98,7 @@ public record Knobs(
     }
 
     Knobs withCredits(long newCredits) {
-        return new Knobs(rateLimit, windowSeconds, retryAfter, newCredits, creditsPerGeneration, pendingMillis,
+        return new Knobs(rateLimit, windowSeconds, windowAligned, retryAfter, newCredits, creditsPerGeneration, pendingMillis,
                 processingMillis, failureRatio, latencyMillis, errorHttpStatus, webhookUrl, webhookDropRatio,
                 webhookDuplicateRatio, webhookDelayMillis, webhookBeforeResponse);
     }

@@ -3,7 +3,10 @@ package com.gempix2.orchestrator.simulator;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Fixed rate windows per API key: a window opens at a key's first call and lasts {@code windowSeconds}. */
+/**
+ * Fixed rate windows per API key, {@code windowSeconds} long: opened by a key's first call, or, with
+ * {@code windowAligned}, at multiples of their length since the epoch.
+ */
 final class RateWindows {
 
     /**
@@ -31,7 +34,7 @@ final class RateWindows {
         long windowMillis = knobs.windowSeconds() * 1000;
         Window window = windows.get(apiKey);
         if (window == null || nowMillis >= window.startMillis + windowMillis) {
-            window = new Window(nowMillis);
+            window = new Window(knobs.windowAligned() ? nowMillis - Math.floorMod(nowMillis, windowMillis) : nowMillis);
             windows.put(apiKey, window);
         }
         boolean allowed = window.used < knobs.rateLimit();
@@ -43,7 +46,9 @@ final class RateWindows {
 
     /** What the headers say to a caller that was not charged (failed authentication): a full, not yet opened window. */
     Decision uncharged(Knobs knobs, long nowMillis) {
-        return decision(true, knobs, 0, nowMillis + knobs.windowSeconds() * 1000, nowMillis);
+        long windowMillis = knobs.windowSeconds() * 1000;
+        long start = knobs.windowAligned() ? nowMillis - Math.floorMod(nowMillis, windowMillis) : nowMillis;
+        return decision(true, knobs, 0, start + windowMillis, nowMillis);
     }
 
     synchronized void reset() {

@@ -1,9 +1,6 @@
 package com.gempix2.orchestrator.webhook;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +10,7 @@ import org.jboss.logging.MDC;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gempix2.orchestrator.http.ApiException;
+import com.gempix2.orchestrator.http.Tokens;
 import com.gempix2.orchestrator.job.JobService;
 import com.gempix2.orchestrator.job.WebhookDecision;
 
@@ -24,8 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * Checks a webhook's token, size, type and shape, then hands its outcome to the job with that
- * uuid. Nothing changes unless every check passes. Tokens are compared as digests, in constant
- * time, and never logged.
+ * uuid. Nothing changes unless every check passes. Tokens are checked in constant time and never logged.
  */
 @ApplicationScoped
 public class WebhookService {
@@ -38,7 +35,7 @@ public class WebhookService {
     private final WebhookConfig config;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
-    private final List<byte[]> tokenDigests;
+    private final Tokens tokens;
     private final Set<String> unknownEvents = ConcurrentHashMap.newKeySet();
 
     WebhookService(JobService jobs, WebhookConfig config, ObjectMapper mapper, MeterRegistry registry) {
@@ -46,9 +43,8 @@ public class WebhookService {
         this.config = config;
         this.mapper = mapper;
         this.registry = registry;
-        this.tokenDigests = config.webhookTokens().orElse(List.of()).stream()
-                .map(String::trim).filter(t -> !t.isEmpty()).map(WebhookService::digest).toList();
-        if (tokenDigests.isEmpty()) {
+        this.tokens = Tokens.of(config.webhookTokens().orElse(List.of()));
+        if (tokens.isEmpty()) {
             Log.warn("GEMPIX2_WEBHOOK_TOKENS is not set: every webhook will be refused with 401");
         }
     }
@@ -65,7 +61,7 @@ public class WebhookService {
     }
 
     private Receipt handle(String token, String contentType, byte[] body) {
-        if (!authorised(token)) {
+        if (!tokens.accepts(token)) {
             throw new ApiException(401, "unauthorized", "missing or wrong webhook token");
         }
         if (body != null && body.length > config.webhook().maxBodyBytes()) {
@@ -104,19 +100,6 @@ public class WebhookService {
         }
     }
 
-    private boolean authorised(String token) {
-        if (token == null || token.isEmpty()) {
-            return false;
-        }
-        byte[] presented = digest(token);
-        boolean match = false;
-        for (byte[] accepted : tokenDigests) {
-            // Check every token so that timing does not tell which one (or whether any) matched.
-            match |= MessageDigest.isEqual(accepted, presented);
-        }
-        return match;
-    }
-
     @Scheduled(every = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void dropStaleParkedWebhooks() {
@@ -128,13 +111,5 @@ public class WebhookService {
 
     private void count(String outcome) {
         registry.counter("gempix2.webhooks", "outcome", outcome).increment();
-    }
-
-    private static byte[] digest(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

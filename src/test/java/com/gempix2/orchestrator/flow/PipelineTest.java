@@ -16,12 +16,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.gempix2.orchestrator.job.JobRepository;
 import com.gempix2.orchestrator.job.JobStatus;
+import com.gempix2.orchestrator.testing.Budget;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.KafkaTopics.Received;
@@ -48,9 +50,14 @@ class PipelineTest {
     @Inject
     JobRepository jobs;
 
+    @Inject
+    Budget budget;
+
     @BeforeEach
-    void resetSimulator() {
-        Simulator.reset();
+    @AfterEach
+    void freshAccount() {
+        budget.reset();
+        clock.reset();
     }
 
     @Test

@@ -42,4 +42,15 @@ class RateWindowsTest {
         assertTrue(windows.charge("b", twoPerMinute, 0).allowed());
         assertFalse(windows.charge("a", twoPerMinute, 0).allowed());
     }
+
+    @Test
+    void alignedWindowsStartAtMultiplesOfTheirLength() {
+        Knobs aligned = twoPerMinute.with(SimulatorHarness.json("{\"windowAligned\": true}"));
+
+        RateWindows.Decision first = windows.charge("k", aligned, 1_000_500);
+        assertEquals(1020, first.resetEpochSeconds(), "the minute that began at 960 s ends at 1020 s");
+        windows.charge("k", aligned, 1_010_000);
+        assertFalse(windows.charge("k", aligned, 1_019_999).allowed());
+        assertTrue(windows.charge("k", aligned, 1_020_000).allowed(), "a new minute, a new window");
+    }
 }

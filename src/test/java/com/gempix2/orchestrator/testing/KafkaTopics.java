@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,6 +35,7 @@ public final class KafkaTopics {
     public static final String REQUESTS = "gempix2-requests";
     public static final String RESULTS = "gempix2-results";
     public static final String DEAD_LETTERS = "gempix2-requests-dlq";
+    public static final String CANCELLATIONS = "gempix2-cancellations";
 
     /** A record as a consumer of the topic sees it. */
     public record Received(String key, byte[] value, Map<String, String> headers) {
@@ -62,7 +64,16 @@ public final class KafkaTopics {
         send(key, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    public static synchronized void send(String key, byte[] value) {
+    public static void send(String key, byte[] value) {
+        send(REQUESTS, key, value);
+    }
+
+    /** Posts {@code {"requestId": ...}} to the cancellations topic. */
+    public static void cancel(String requestId) {
+        send(CANCELLATIONS, requestId, ("{\"requestId\": \"" + requestId + "\"}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static synchronized void send(String topic, String key, byte[] value) {
         if (producer == null) {
             Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
@@ -70,7 +81,7 @@ public final class KafkaTopics {
             producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         }
         try {
-            producer.send(new ProducerRecord<>(REQUESTS, key, value)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not post a request", e);
         }
@@ -82,6 +93,12 @@ public final class KafkaTopics {
         return RECEIVED.getOrDefault(RESULTS, List.of()).stream()
                 .filter(r -> requestId.equals(r.key()) || requestId.equals(r.json().path("requestId").asText()))
                 .toList();
+    }
+
+    /** Everything published so far on {@code topic}. */
+    public static List<Received> on(String topic) {
+        startListening();
+        return RECEIVED.getOrDefault(topic, List.of());
     }
 
     /** Dead letters so far whose value contains {@code marker}. */
@@ -109,7 +126,8 @@ public final class KafkaTopics {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(RESULTS, DEAD_LETTERS));
+            // Every topic, including those made later (the replica rig's): what a business system would see.
+            consumer.subscribe(Pattern.compile("[^_].*"));
             while (true) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     Map<String, String> headers = new ConcurrentHashMap<>();

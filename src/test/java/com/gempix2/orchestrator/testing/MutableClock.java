@@ -20,6 +20,11 @@ public class MutableClock extends Clock {
         offset.accumulateAndGet(by, Duration::plus);
     }
 
+    /** Back to real time, so that one test's jump does not shift the next test's deadlines and pauses. */
+    public void reset() {
+        offset.set(Duration.ZERO);
+    }
+
     @Override
     public Instant instant() {
         return base.instant().plus(offset.get());

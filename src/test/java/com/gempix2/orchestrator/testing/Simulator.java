@@ -35,6 +35,10 @@ public final class Simulator {
                 .post(BASE + "/sim/faults").then().statusCode(200);
     }
 
+    public static void clearFaults() {
+        given().delete(BASE + "/sim/faults").then().statusCode(204);
+    }
+
     public static JsonNode counters() {
         return json(given().get(BASE + "/sim/counters").then().statusCode(200).extract().asString());
     }

@@ -1,0 +1,95 @@
+package com.gempix2.orchestrator.intake;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.MDC;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gempix2.orchestrator.job.CancelDecision;
+import com.gempix2.orchestrator.job.JobService;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Consumes the cancellations topic: {@code {"requestId": "..."}} cancels that request. A message
+ * without a usable requestId goes to the dead-letter topic with the reason.
+ */
+@ApplicationScoped
+public class CancelConsumer {
+
+    /** How long a cancel message waits for a request that has not arrived. */
+    private static final Duration EARLY_CANCEL_TTL = Duration.ofDays(1);
+    private static final int MAX_MESSAGE_BYTES = 4096;
+
+    private final JobService jobs;
+    private final ObjectMapper mapper;
+    private final MeterRegistry registry;
+
+    CancelConsumer(JobService jobs, ObjectMapper mapper, MeterRegistry registry) {
+        this.jobs = jobs;
+        this.mapper = mapper;
+        this.registry = registry;
+    }
+
+    @Incoming("cancellations")
+    @Blocking
+    public CompletionStage<Void> consume(KafkaRecord<String, byte[]> record) {
+        String requestId;
+        try {
+            requestId = requestId(record.getPayload());
+        } catch (IllegalArgumentException e) {
+            count("dead-lettered");
+            Log.warnf("Dead-lettering a cancel message: %s", e.getMessage());
+            return record.nack(new RequestConsumer.DeadLetterReason(e.getMessage()));
+        }
+        MDC.put("requestId", requestId);
+        try {
+            CancelDecision decision = jobs.cancel(requestId);
+            count(decision.name().toLowerCase().replace('_', '-'));
+            Log.infof("Cancel of %s: %s", requestId, decision);
+            return record.ack();
+        } finally {
+            MDC.remove("requestId");
+        }
+    }
+
+    private String requestId(byte[] value) {
+        if (value == null || value.length == 0 || value.length > MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("cancel message must be a JSON object of at most " + MAX_MESSAGE_BYTES
+                    + " bytes");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not valid JSON");
+        }
+        JsonNode id = root == null ? null : root.get("requestId");
+        if (id == null || !id.isTextual() || !RequestParser.validId(id.asText())) {
+            throw new IllegalArgumentException("requestId: required, 1..128 printable characters");
+        }
+        return id.asText();
+    }
+
+    @Scheduled(every = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void dropStaleEarlyCancels() {
+        int dropped = jobs.dropEarlyCancelsBefore(EARLY_CANCEL_TTL);
+        if (dropped > 0) {
+            Log.infof("Dropped %d cancel messages whose request never came within %s", dropped, EARLY_CANCEL_TTL);
+        }
+    }
+
+    private void count(String outcome) {
+        registry.counter("gempix2.cancellations", "outcome", outcome).increment();
+    }
+}

@@ -1,0 +1,15 @@
+package com.gempix2.orchestrator.quota;
+
+import java.time.Instant;
+
+/** The answer to a request for one upstream call: granted (the call may be made now), or not before {@code retryAt}. */
+public sealed interface Permit {
+
+    /** May call; {@code id} orders permits, {@code probe} marks the one submission let through a pause. */
+    record Granted(long id, boolean probe) implements Permit {
+    }
+
+    /** May not call before {@code retryAt}, because of {@code reason}. */
+    record Denied(Instant retryAt, String reason) implements Permit {
+    }
+}

@@ -1,0 +1,53 @@
+package com.gempix2.orchestrator.quota;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/**
+ * The one row every replica agrees on: what Gempix2 last said about the account and which pauses are
+ * in force. Locking it serialises permit taking across replicas.
+ */
+@Entity
+@Table(name = "quota_state")
+class QuotaState {
+
+    static final short ID = 1;
+
+    @Id
+    short id;
+    @Column(name = "upstream_limit")
+    Integer upstreamLimit;
+    @Column(name = "upstream_remaining")
+    Integer upstreamRemaining;
+    @Column(name = "remaining_after_permit")
+    Long remainingAfterPermit;
+    @Column(name = "remaining_until")
+    Instant remainingUntil;
+    @Column(name = "calls_paused_until")
+    Instant callsPausedUntil;
+    @Column(name = "calls_pause_reason")
+    String callsPauseReason;
+    @Column(name = "submissions_pause_reason")
+    String submissionsPauseReason;
+    @Column(name = "next_probe_at")
+    Instant nextProbeAt;
+    @Column(name = "paused_by_operator", nullable = false)
+    boolean pausedByOperator;
+
+    boolean callsPaused(Instant now) {
+        return callsPausedUntil != null && callsPausedUntil.isAfter(now);
+    }
+
+    boolean submissionsPaused() {
+        return submissionsPauseReason != null;
+    }
+
+    /** The upstream's own count still binds: its window has not reset since it reported. */
+    boolean remainingApplies(Instant now) {
+        return upstreamRemaining != null && remainingUntil != null && remainingUntil.isAfter(now);
+    }
+}

@@ -1,0 +1,97 @@
+package com.gempix2.orchestrator.flow;
+
+import static com.gempix2.orchestrator.flow.Requests.awaitResult;
+import static com.gempix2.orchestrator.flow.Requests.newId;
+import static com.gempix2.orchestrator.flow.Requests.post;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.gempix2.orchestrator.testing.Budget;
+import com.gempix2.orchestrator.testing.KafkaBroker;
+import com.gempix2.orchestrator.testing.Simulator;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+
+/** An upstream that keeps failing is left alone for a while, then probed once; unknown outcomes are resubmitted. */
+@QuarkusTest
+@WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+class BreakerTest {
+
+    private static final String UPSTREAM_HEALTH = "http://127.0.0.1:19001/q/health/group/upstream";
+
+    @Inject
+    Budget budget;
+
+    @Inject
+    MeterRegistry registry;
+
+    @BeforeEach
+    @AfterEach
+    void freshAccount() {
+        budget.reset();
+    }
+
+    @Test
+    void failingUpstreamOpensTheCircuitAndOneProbeClosesIt() {
+        double refusedBefore = refusedByOpenCircuit();
+        Simulator.fault("generate", 5000, 502, 20, "html");
+        List<String> ids = IntStream.range(0, 6).mapToObj(i -> post(newId("breaker"), "after the outage " + i)).toList();
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get(UPSTREAM_HEALTH).then()
+                .statusCode(503).body("checks[0].data.circuitBreaker", equalTo("open")));
+        Simulator.clearFaults();
+
+        int attempts = 0;
+        for (String id : ids) {
+            JsonNode result = awaitResult(id).json();
+            assertEquals("completed", result.path("status").asText());
+            attempts += result.path("attempts").asInt();
+        }
+        assertTrue(refusedByOpenCircuit() > refusedBefore, "submissions were held back while the circuit was open");
+        assertEquals(attempts, Simulator.calls("generate"), "every call that reached Gempix2 was an attempt, no more");
+        given().get(UPSTREAM_HEALTH).then().body("checks[0].data.circuitBreaker", equalTo("closed"));
+    }
+
+    @Test
+    void submissionWithoutAnAnswerIsResubmittedAndCounted() {
+        double before = unknownOutcomes();
+        // Longer than the client's read timeout: Gempix2 creates the generation, the answer never arrives.
+        Simulator.knobs(Map.of("latencyMillis", 2500));
+        String id = post(newId("unknown"), "did it arrive");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Simulator.calls("generate") == 1);
+        Simulator.knobs(Map.of("latencyMillis", 0));
+
+        JsonNode result = awaitResult(id).json();
+        assertEquals("completed", result.path("status").asText());
+        assertEquals(2, result.path("attempts").asInt());
+        await().atMost(Duration.ofSeconds(5)).until(() -> Simulator.generationsWith(id).size() == 2);
+        assertTrue(unknownOutcomes() >= before + 1, "the possible second charge is counted");
+    }
+
+    private double refusedByOpenCircuit() {
+        return registry.find("gempix2.provider.deferred").tag("reason", "circuit-open").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    private double unknownOutcomes() {
+        return registry.find("gempix2.submit.unknown").tag("policy", "resubmit").tag("cause", "no-answer")
+                .counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+}

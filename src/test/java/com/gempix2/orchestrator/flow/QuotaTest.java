@@ -1,0 +1,109 @@
+package com.gempix2.orchestrator.flow;
+
+import static com.gempix2.orchestrator.flow.Requests.awaitResult;
+import static com.gempix2.orchestrator.flow.Requests.newId;
+import static com.gempix2.orchestrator.flow.Requests.post;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.gempix2.orchestrator.testing.Budget;
+import com.gempix2.orchestrator.testing.KafkaBroker;
+import com.gempix2.orchestrator.testing.KafkaTopics;
+import com.gempix2.orchestrator.testing.Simulator;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+
+/** The upstream's own word on the rate limit (headers, 1003) bounds the budget, whatever was configured. */
+@QuarkusTest
+@TestProfile(QuotaTest.FourSecondWindows.class)
+@WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+class QuotaTest {
+
+    /** Windows of 4 s instead of an hour, so that a window's reset comes within the test. */
+    public static class FourSecondWindows implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gempix2.rate-limit-window", "4s", "gempix2.quota.margin", "100ms");
+        }
+    }
+
+    private static final String MANAGEMENT = "http://127.0.0.1:19001";
+
+    @Inject
+    Budget budget;
+
+    @BeforeEach
+    @AfterEach
+    void freshAccount() {
+        budget.reset();
+    }
+
+    @Test
+    void upstreamHeadersStopCallsBeforeGempix2HasToSay1003() {
+        // Configured for 100,000 calls a window; the account really allows 2.
+        Simulator.knobs(Map.of("rateLimit", 2, "windowSeconds", 4));
+        List<String> ids = IntStream.range(0, 5).mapToObj(i -> post(newId("headers"), "window " + i)).toList();
+
+        for (String id : ids) {
+            assertEquals("completed", awaitResult(id).json().path("status").asText());
+        }
+        assertEquals(0, Simulator.counters().path("rateLimited").asInt(), "no call was refused with 1003");
+        assertEquals(5, Simulator.calls("generate"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(MANAGEMENT + "/q/metrics")
+                .then().body(containsString("gempix2_quota_limit 2.0")));
+    }
+
+    @Test
+    void rateLimitedAnswerPausesCallsAndRequeuesWithoutCountingAnAttempt() {
+        Simulator.knobs(Map.of("windowSeconds", 2));
+        Simulator.fault("generate", 1003, 429, 1, "envelope");
+        String id = post(newId("rate-limited"), "after the reset");
+
+        JsonNode result = awaitResult(id).json();
+        assertEquals("completed", result.path("status").asText());
+        assertEquals(1, result.path("attempts").asInt(), "the 1003 was not the job's attempt");
+        assertEquals(2, Simulator.calls("generate"));
+        assertEquals(1, Simulator.generationsWith(id).size());
+    }
+
+    @Test
+    void budgetNeverLetsMoreCallsThanTheLimitReportedByGempix2() {
+        // A window far longer than the service's: X-RateLimit-Remaining holds calls back until its reset.
+        Simulator.knobs(Map.of("rateLimit", 3, "windowSeconds", 3600));
+        List<String> ids = IntStream.range(0, 5).mapToObj(i -> post(newId("smaller-limit"), "hour " + i)).toList();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream()
+                .filter(id -> !KafkaTopics.results(id).isEmpty()).count() == 3);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> Simulator.calls("generate") == 3);
+        assertEquals(0, Simulator.counters().path("rateLimited").asInt());
+        given().get(MANAGEMENT + "/q/health/group/upstream").then()
+                .body("checks.find { it.name == 'gempix2' }.data.limit", equalTo(3));
+
+        // The two left over wait for the next hour: cancelling them spends nothing.
+        List<String> waiting = ids.stream().filter(id -> KafkaTopics.results(id).isEmpty()).toList();
+        waiting.forEach(KafkaTopics::cancel);
+        for (String id : waiting) {
+            assertEquals("cancelled", awaitResult(id).json().path("status").asText());
+        }
+        assertEquals(3, Simulator.calls("generate"));
+    }
+}

@@ -1,0 +1,31 @@
+package com.gempix2.orchestrator.testing;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+
+/**
+ * A fresh Gempix2 account between tests: the simulator reset, and the shared rate budget forgetting what
+ * one test taught it about the upstream (a smaller limit, a pause), so that it cannot hold up the next.
+ */
+@ApplicationScoped
+public class Budget {
+
+    private final EntityManager em;
+
+    Budget(EntityManager em) {
+        this.em = em;
+    }
+
+    public void reset() {
+        Simulator.reset();
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("delete from rate_permit").executeUpdate();
+            em.createNativeQuery("""
+                    update quota_state set upstream_limit = null, upstream_remaining = null,
+                    remaining_after_permit = null, remaining_until = null, calls_paused_until = null,
+                    calls_pause_reason = null, submissions_pause_reason = null, next_probe_at = null,
+                    paused_by_operator = false""").executeUpdate();
+        });
+    }
+}

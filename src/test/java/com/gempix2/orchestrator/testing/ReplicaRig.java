@@ -1,0 +1,165 @@
+package com.gempix2.orchestrator.testing;
+
+import static io.restassured.RestAssured.given;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gempix2.orchestrator.simulator.Gempix2Simulator;
+import com.gempix2.orchestrator.simulator.Knobs;
+import com.gempix2.orchestrator.simulator.SimulatorSettings;
+
+import io.vertx.core.Vertx;
+
+/**
+ * Several replicas of the packaged service against one PostgreSQL schema, one Kafka broker and one
+ * simulated Gempix2 account, each replica in its own JVM: what a deployment with N pods looks like.
+ * Topics and the schema carry the rig's name, so that nothing else on the broker or in the database
+ * is seen or touched.
+ */
+public final class ReplicaRig implements AutoCloseable {
+
+    /**
+     * @param limit calls the account allows per window, known to the service and enforced by the simulator
+     * @param window the window, in whole seconds
+     * @param alignedWindows the simulator's windows start at multiples of their length (else at the first call)
+     */
+    public record Settings(int replicas, int limit, Duration window, boolean alignedWindows, Map<String, String> env) {
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String JDBC = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final String WEBHOOK_TOKEN = "rig-webhook-token";
+
+    private final String name;
+    private final Vertx vertx;
+    private final Gempix2Simulator simulator;
+    private final List<ServiceProcess> replicas;
+
+    private ReplicaRig(String name, Vertx vertx, Gempix2Simulator simulator, List<ServiceProcess> replicas) {
+        this.name = name;
+        this.vertx = vertx;
+        this.simulator = simulator;
+        this.replicas = replicas;
+    }
+
+    /** A fresh schema {@code name}, the simulator, and the replicas, returned once every replica is ready. */
+    public static ReplicaRig start(String name, Settings settings) {
+        resetSchema(name);
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < settings.replicas(); i++) {
+            ports.add(ServiceProcess.freePort());
+        }
+        Vertx vertx = Vertx.vertx();
+        ObjectNode knobs = MAPPER.createObjectNode()
+                .put("rateLimit", settings.limit())
+                .put("windowSeconds", settings.window().toSeconds())
+                .put("windowAligned", settings.alignedWindows())
+                .put("pendingMillis", 200)
+                .put("processingMillis", 800)
+                // Gempix2 has one webhook URL per account: in production a load balancer spreads it over the pods.
+                .put("webhookUrl", "http://127.0.0.1:" + ports.get(0) + "/webhooks/gempix2?token=" + WEBHOOK_TOKEN);
+        Gempix2Simulator simulator = new Gempix2Simulator(vertx, new SimulatorSettings("127.0.0.1", 0,
+                Set.of("sim-key"), Optional.empty(), Knobs.defaults().with(knobs)));
+        simulator.start();
+
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", JDBC + "?currentSchema=" + name);
+        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        env.put("QUARKUS_FLYWAY_SCHEMAS", name);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.bootstrapServers());
+        env.put("GEMPIX2_BASE_URL", simulator.apiUrl());
+        env.put("GEMPIX2_API_KEY", "sim-key");
+        env.put("GEMPIX2_WEBHOOK_TOKENS", WEBHOOK_TOKEN);
+        env.put("GEMPIX2_ALLOW_HTTP", "true");
+        env.put("GEMPIX2_RATE_LIMIT_PER_HOUR", Integer.toString(settings.limit()));
+        env.put("GEMPIX2_RATE_LIMIT_WINDOW", settings.window().toSeconds() + "s");
+        env.put("GEMPIX2_TOPICS_REQUESTS", requestsTopic(name));
+        env.put("GEMPIX2_TOPICS_RESULTS", resultsTopic(name));
+        env.put("GEMPIX2_TOPICS_DEAD_LETTER", name + "-dlq");
+        env.put("GEMPIX2_TOPICS_CANCELLATIONS", name + "-cancellations");
+        env.putAll(settings.env());
+
+        List<ServiceProcess> replicas = new ArrayList<>();
+        ReplicaRig rig = new ReplicaRig(name, vertx, simulator, replicas);
+        try {
+            for (int i = 0; i < settings.replicas(); i++) {
+                replicas.add(ServiceProcess.start(name + "-" + (i + 1), ports.get(i), env));
+            }
+            replicas.forEach(replica -> replica.awaitReady(Duration.ofSeconds(90)));
+        } catch (RuntimeException e) {
+            rig.close();
+            throw e;
+        }
+        return rig;
+    }
+
+    /** Posts a request to this rig's requests topic, keyed by its requestId. */
+    public void post(String requestId, String json) {
+        KafkaTopics.send(requestsTopic(name), requestId, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Results published so far for {@code requestId} on this rig's results topic. */
+    public List<KafkaTopics.Received> results(String requestId) {
+        return KafkaTopics.on(resultsTopic(name)).stream().filter(r -> requestId.equals(r.key())).toList();
+    }
+
+    /** The simulator's counters: calls per endpoint, 1003 answers sent, generations created. */
+    public JsonNode counters() {
+        return json(given().get(simulator.publicBaseUrl() + "/sim/counters").then().statusCode(200).extract().asString());
+    }
+
+    /** Every generation the simulator created, with its prompt. */
+    public JsonNode generations() {
+        return json(given().get(simulator.publicBaseUrl() + "/sim/generations").then().statusCode(200).extract().asString());
+    }
+
+    public List<ServiceProcess> replicas() {
+        return replicas;
+    }
+
+    @Override
+    public void close() {
+        replicas.forEach(ServiceProcess::close);
+        simulator.stop();
+        vertx.close();
+    }
+
+    private static String requestsTopic(String name) {
+        return name + "-requests";
+    }
+
+    private static String resultsTopic(String name) {
+        return name + "-results";
+    }
+
+    private static void resetSchema(String name) {
+        try (Connection connection = DriverManager.getConnection(JDBC, "postgres", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute("drop schema if exists " + name + " cascade");
+            statement.execute("create schema " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not prepare schema " + name + " in " + JDBC, e);
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+}
