@@ -330,6 +330,8 @@ simulator_ready() {
 start_simulator() {
     step "Starting the Gempix2 simulator on $SIMULATOR_URL"
     WEBHOOK_TOKEN="local-$(random_hex 16)"
+    # For tools that drive the running system (deploy/bench/webhook-flood.sh); readable by this user only.
+    (umask 077 && printf '%s\n' "$WEBHOOK_TOKEN" >"$WORK_DIR/webhook-token")
     launch simulator "$WORK_DIR" env \
         GEMPIX2_SIMULATOR_HOST=127.0.0.1 \
         GEMPIX2_SIMULATOR_PORT="$SIMULATOR_PORT" \
@@ -362,6 +364,7 @@ start_service() {
         GEMPIX2_API_KEY="$SIMULATOR_KEY" \
         GEMPIX2_WEBHOOK_TOKENS="$WEBHOOK_TOKEN" \
         GEMPIX2_ALLOW_HTTP=true \
+        GEMPIX2_SOURCE_ALLOW_PRIVATE=true \
         GEMPIX2_RATE_LIMIT_PER_HOUR="$RATE_LIMIT_PER_HOUR" \
         KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP" \
         QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$DATABASE" \

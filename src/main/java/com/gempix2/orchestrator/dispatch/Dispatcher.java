@@ -3,6 +3,10 @@ package com.gempix2.orchestrator.dispatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.jboss.logging.MDC;
@@ -10,8 +14,11 @@ import org.jboss.logging.MDC;
 import com.gempix2.orchestrator.job.Backoff;
 import com.gempix2.orchestrator.job.ClaimedJob;
 import com.gempix2.orchestrator.job.ErrorCodes;
+import com.gempix2.orchestrator.job.ImageType;
 import com.gempix2.orchestrator.job.JobService;
 import com.gempix2.orchestrator.job.Outcome;
+import com.gempix2.orchestrator.job.SourceImage;
+import com.gempix2.orchestrator.job.UploadedSource;
 import com.gempix2.orchestrator.provider.GenerateCommand;
 import com.gempix2.orchestrator.provider.Gempix2Client;
 import com.gempix2.orchestrator.provider.UpstreamAnswer;
@@ -35,6 +42,8 @@ public class Dispatcher {
     private final JobService jobs;
     private final Gempix2Client client;
     private final DispatchConfig config;
+    private final SourceConfig sourceConfig;
+    private final SourceImages sourceImages;
     private final Backoff backoff;
     private final Clock clock;
     private final MeterRegistry registry;
@@ -42,10 +51,13 @@ public class Dispatcher {
     /** No permit is to be had before then: ticks until then only sweep. */
     private volatile Instant quietUntil = Instant.MIN;
 
-    Dispatcher(JobService jobs, Gempix2Client client, DispatchConfig config, Clock clock, MeterRegistry registry) {
+    Dispatcher(JobService jobs, Gempix2Client client, DispatchConfig config, SourceConfig sourceConfig, Clock clock,
+            MeterRegistry registry) {
         this.jobs = jobs;
         this.client = client;
         this.config = config;
+        this.sourceConfig = sourceConfig;
+        this.sourceImages = new SourceImages(sourceConfig);
         this.backoff = new Backoff(config.dispatch().backoffInitial(), config.dispatch().backoffMax());
         this.clock = clock;
         this.registry = registry;
@@ -61,7 +73,7 @@ public class Dispatcher {
             registry.counter("gempix2.submit.unknown", "policy", config.submitUnknownPolicy().name().toLowerCase(),
                     "cause", "lease-expired").increment(interrupted);
         }
-        for (int i = 0; i < config.dispatch().batchSize() && awaitPermitTime(); i++) {
+        for (int i = 0; i < config.dispatch().batchSize() && awaitPermitTime() && jobs.anyDue(); i++) {
             // The permit first: a job is claimed only when its call can be made.
             Permit permit = client.reserveSubmission();
             if (permit instanceof Permit.Denied denied) {
@@ -104,34 +116,102 @@ public class Dispatcher {
         }
     }
 
-    /** Submits one claimed job; false when dispatching should stop for this tick. */
+    /** Submits one claimed job (or uploads its source image first); false when dispatching should stop for this tick. */
     boolean submit(ClaimedJob job, Permit.Granted permit) {
         MDC.put("requestId", job.requestId());
         try {
+            if (job.needsSource()) {
+                return uploadSource(job, permit);
+            }
             UpstreamAnswer answer = client.generate(permit, new GenerateCommand(job.generationType(), job.prompt(),
                     job.aspectRatio(), job.imageUrl(), job.imageKey()));
             return switch (answer.verdict()) {
                 case OK -> accepted(job, answer);
-                case INVALID -> {
-                    jobs.finishClaimed(job, Outcome.rejected(answer.code(), answer.message()));
-                    yield true;
-                }
-                // Not the job's fault: it goes back unchanged, and the shared budget now holds the pause.
-                case DEFERRED, NO_CREDITS, AUTH_FAILED, RATE_LIMITED -> {
-                    jobs.requeue(job, clock.instant(), false);
-                    yield false;
-                }
-                case SERVER_ERROR, NOT_SENT -> {
-                    retryOrFail(job, answer.code() > 0 ? answer.code() : ErrorCodes.SERVER_ERROR, answer.message());
-                    yield true;
-                }
                 case UNKNOWN -> {
                     outcomeUnknown(job, answer.message());
                     yield true;
                 }
+                default -> refused(job, answer);
             };
         } finally {
             MDC.remove("requestId");
+        }
+    }
+
+    /** What a call that did not succeed means for the job; false when dispatching should stop for this tick. */
+    private boolean refused(ClaimedJob job, UpstreamAnswer answer) {
+        return switch (answer.verdict()) {
+            case INVALID -> {
+                jobs.finishClaimed(job, Outcome.rejected(answer.code(), answer.message()));
+                yield true;
+            }
+            // Not the job's fault: it goes back unchanged, and the shared budget now holds the pause.
+            case NO_CREDITS, AUTH_FAILED, RATE_LIMITED -> {
+                jobs.requeue(job, clock.instant(), false);
+                yield false;
+            }
+            // The circuit breaker refused the call: nothing reached Gempix2.
+            case DEFERRED -> {
+                jobs.requeue(job, clock.instant(), false);
+                quietUntil = answer.retryAt().orElse(clock.instant());
+                yield false;
+            }
+            default -> {
+                retryOrFail(job, answer.code() > 0 ? answer.code() : ErrorCodes.SERVER_ERROR, answer.message());
+                yield true;
+            }
+        };
+    }
+
+    /**
+     * Puts an image_to_image job's source image on Gempix2: the same bytes uploaded before are used again,
+     * others are uploaded with this permit. Either way the job generates on its next turn.
+     */
+    private boolean uploadSource(ClaimedJob job, Permit.Granted permit) {
+        SourceImage source = jobs.sourceOf(job);
+        byte[] bytes = source.bytes();
+        if (bytes == null) {
+            SourceImages.Fetched fetched = sourceImages.fetch(source.url());
+            if (fetched instanceof SourceImages.Fetched.Unusable unusable) {
+                client.release(permit);
+                jobs.finishClaimed(job, Outcome.rejected(ErrorCodes.SOURCE_IMAGE_UNUSABLE,
+                        "sourceImage: " + unusable.reason()));
+                return true;
+            }
+            if (fetched instanceof SourceImages.Fetched.Unavailable unavailable) {
+                client.release(permit);
+                retryOrFail(job, ErrorCodes.SOURCE_IMAGE_UNUSABLE, "sourceImage: " + unavailable.reason());
+                return true;
+            }
+            bytes = ((SourceImages.Fetched.Image) fetched).bytes();
+        }
+        String sha256 = sha256(bytes);
+        Optional<UploadedSource> earlier = jobs.uploadedWithin(sha256, sourceConfig.source().reuseFor());
+        if (earlier.isPresent()) {
+            client.release(permit);
+            jobs.sourceUploaded(job, sha256, earlier.get().imageUrl(), earlier.get().imageKey());
+            return true;
+        }
+        ImageType type = ImageType.detect(bytes).orElseThrow();
+        UpstreamAnswer answer = client.upload(permit, bytes, type);
+        if (!answer.ok()) {
+            return refused(job, answer);
+        }
+        String imageUrl = answer.data().path("imageUrl").asText("");
+        if (imageUrl.isBlank()) {
+            retryOrFail(job, ErrorCodes.SERVER_ERROR, "upload answer without an imageUrl");
+            return true;
+        }
+        jobs.sourceUploaded(job, sha256, imageUrl, answer.data().path("imageKey").asText(null));
+        Log.infof("Uploaded the source image of %s (%d bytes, %s)", job.requestId(), bytes.length, type);
+        return true;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
     }
 

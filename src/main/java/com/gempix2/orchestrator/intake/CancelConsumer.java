@@ -2,6 +2,8 @@ package com.gempix2.orchestrator.intake;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -53,9 +55,14 @@ public class CancelConsumer {
         }
         MDC.put("requestId", requestId);
         try {
-            CancelDecision decision = jobs.cancel(requestId);
-            count(decision.name().toLowerCase().replace('_', '-'));
-            Log.infof("Cancel of %s: %s", requestId, decision);
+            Optional<CancelDecision> decision = StoreRetry.untilStored("Storing the cancel",
+                    () -> jobs.cancel(requestId));
+            if (decision.isEmpty()) {
+                // Shutting down before the cancel was stored: leave the record unacknowledged for redelivery.
+                return new CompletableFuture<>();
+            }
+            count(decision.get().name().toLowerCase().replace('_', '-'));
+            Log.infof("Cancel of %s: %s", requestId, decision.get());
             return record.ack();
         } finally {
             MDC.remove("requestId");

@@ -9,8 +9,11 @@ sealed interface ParsedRequest {
     record Unreadable(String reason) implements ParsedRequest {
     }
 
-    /** Readable but breaks a rule; {@code message} starts with the field's name. */
-    record Invalid(JobSpec spec, String message) implements ParsedRequest {
+    /**
+     * Readable but breaks a rule; {@code message} starts with the field's name, {@code code} is 1000 (a
+     * rule of the contract) or 9005 (a source image that cannot be used).
+     */
+    record Invalid(JobSpec spec, int code, String message) implements ParsedRequest {
     }
 
     record Valid(JobSpec spec) implements ParsedRequest {

@@ -1,15 +1,12 @@
 package com.gempix2.orchestrator.intake;
 
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.MDC;
 
-import com.gempix2.orchestrator.job.Backoff;
 import com.gempix2.orchestrator.job.IntakeDecision;
 import com.gempix2.orchestrator.job.JobService;
 import com.gempix2.orchestrator.job.JobSpec;
@@ -35,7 +32,6 @@ public class RequestConsumer {
     private final RequestParser parser;
     private final JobService jobs;
     private final MeterRegistry registry;
-    private final Backoff storeRetry = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
 
     RequestConsumer(IntakeConfig rules, JobService jobs, MeterRegistry registry) {
         this.parser = new RequestParser(rules);
@@ -54,9 +50,9 @@ public class RequestConsumer {
         JobSpec spec = invalid != null ? invalid.spec() : ((ParsedRequest.Valid) parsed).spec();
         MDC.put("requestId", spec.requestId());
         try {
-            Optional<IntakeDecision> stored = store(() -> invalid == null
+            Optional<IntakeDecision> stored = StoreRetry.untilStored("Storing the request", () -> invalid == null
                     ? jobs.accept(spec)
-                    : jobs.reject(spec, invalid.message()));
+                    : jobs.reject(spec, invalid.code(), invalid.message()));
             if (stored.isEmpty()) {
                 // Shutting down before the job could be stored: leave the record unacknowledged for redelivery.
                 return new CompletableFuture<>();
@@ -80,28 +76,6 @@ public class RequestConsumer {
                 .map(m -> m.getTopic() + "-" + m.getPartition() + "@" + m.getOffset()).orElse("?"), reason);
         count("dead-lettered");
         return record.nack(new DeadLetterReason(reason));
-    }
-
-    /**
-     * Stores until it succeeds: a database outage must hold the partition (the offset stays
-     * uncommitted), never dead-letter good requests.
-     */
-    private Optional<IntakeDecision> store(Supplier<IntakeDecision> write) {
-        for (int attempt = 1;; attempt++) {
-            try {
-                return Optional.of(write.get());
-            } catch (RuntimeException e) {
-                Duration wait = storeRetry.delay(attempt, Math::random);
-                Log.warnf("Storing the request failed (attempt %d), retrying in %d ms: %s", attempt, wait.toMillis(),
-                        e.getMessage());
-                try {
-                    Thread.sleep(wait.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return Optional.empty();
-                }
-            }
-        }
     }
 
     private void count(String outcome) {

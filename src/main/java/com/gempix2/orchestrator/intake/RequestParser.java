@@ -9,9 +9,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -19,8 +22,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.gempix2.orchestrator.job.ErrorCodes;
+import com.gempix2.orchestrator.job.ImageType;
 import com.gempix2.orchestrator.job.JobSpec;
 import com.gempix2.orchestrator.job.Priority;
+import com.gempix2.orchestrator.job.SourceImage;
 
 /**
  * Reads a request message and checks it against the contract's rules. Pure: no I/O, no clock,
@@ -30,6 +36,8 @@ final class RequestParser {
 
     static final Set<String> GENERATION_TYPES = Set.of("text_to_image", "image_to_image");
     static final Set<String> ASPECT_RATIOS = Set.of("auto", "16:9", "9:16", "1:1");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s");
+    static final Set<String> IMAGE_CONTENT_TYPES = Set.of("image/jpeg", "image/png", "image/webp");
     private static final int MAX_ID_LENGTH = 128;
     private static final int MAX_KEY_LENGTH = 512;
     private static final int MAX_URL_LENGTH = 4096;
@@ -79,6 +87,7 @@ final class RequestParser {
         private final String recordKey;
         private final String hash;
         private String problem;
+        private int problemCode;
 
         Check(JsonNode root, String requestId, String recordKey, String hash) {
             this.root = root;
@@ -96,11 +105,9 @@ final class RequestParser {
             String aspectRatio = oneOf("aspectRatio", ASPECT_RATIOS, "auto");
             String imageUrl = url("imageUrl");
             String imageKey = string("imageKey", false, MAX_KEY_LENGTH);
-            if (root.has("sourceImage") && !root.get("sourceImage").isNull()) {
-                fail("sourceImage: not supported yet; upload the image and pass imageUrl (and imageKey)");
-            }
-            if ("image_to_image".equals(generationType) && imageUrl == null && imageKey == null) {
-                fail("imageUrl: required for image_to_image");
+            SourceImage sourceImage = sourceImage(generationType, imageUrl != null || imageKey != null);
+            if ("image_to_image".equals(generationType) && imageUrl == null && imageKey == null && sourceImage == null) {
+                fail("imageUrl: required for image_to_image (or imageKey, or sourceImage)");
             }
             String priorityText = oneOf("priority", Set.of("high", "normal", "low"), "normal");
             Priority priority = priorityText == null ? Priority.NORMAL : Priority.parse(priorityText).orElseThrow();
@@ -111,25 +118,30 @@ final class RequestParser {
             Instant deadline = instant("deadline");
             String metadata = metadata();
             JobSpec spec = new JobSpec(requestId, recordKey, hash, generationType, prompt, aspectRatio, imageUrl,
-                    imageKey, priority, tenant == null ? "default" : tenant, deadline, metadata);
-            return problem == null ? new ParsedRequest.Valid(spec) : new ParsedRequest.Invalid(spec, problem);
+                    imageKey, priority, tenant == null ? "default" : tenant, deadline, metadata, sourceImage);
+            return problem == null ? new ParsedRequest.Valid(spec) : new ParsedRequest.Invalid(spec, problemCode, problem);
         }
 
         private String string(String field, boolean required, int maxLength) {
-            JsonNode node = root.get(field);
+            return string(root, field, field, required, maxLength);
+        }
+
+        /** {@code name} is how the field is named in an answer: {@code sourceImage.url} for a nested one. */
+        private String string(JsonNode parent, String field, String name, boolean required, int maxLength) {
+            JsonNode node = parent.get(field);
             if (node == null || node.isNull()) {
                 if (required) {
-                    fail(field + ": required");
+                    fail(name + ": required");
                 }
                 return null;
             }
             if (!node.isTextual()) {
-                fail(field + ": must be a string");
+                fail(name + ": must be a string");
                 return null;
             }
             String text = node.asText();
             if (text.codePointCount(0, text.length()) > maxLength) {
-                fail(field + ": longer than " + maxLength + " characters");
+                fail(name + ": longer than " + maxLength + " characters");
                 return null;
             }
             return text;
@@ -148,7 +160,11 @@ final class RequestParser {
         }
 
         private String url(String field) {
-            String value = string(field, false, MAX_URL_LENGTH);
+            return url(root, field, field);
+        }
+
+        private String url(JsonNode parent, String field, String name) {
+            String value = string(parent, field, name, false, MAX_URL_LENGTH);
             if (value == null) {
                 return null;
             }
@@ -157,10 +173,10 @@ final class RequestParser {
                 String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
                 if (uri.getHost() == null
                         || !(scheme.equals("https") || (rules.allowHttp() && scheme.equals("http")))) {
-                    fail(field + ": must be an absolute https URL");
+                    fail(name + ": must be an absolute https URL");
                 }
             } catch (URISyntaxException e) {
-                fail(field + ": not a valid URL");
+                fail(name + ": not a valid URL");
             }
             return value;
         }
@@ -195,9 +211,68 @@ final class RequestParser {
             return json;
         }
 
+        /**
+         * {@code {"url": ...}} or {@code {"base64": ..., "contentType": ...}}: a URL is checked here and
+         * downloaded at dispatch; base64 is decoded here and its bytes must be a JPEG, PNG or WebP image.
+         */
+        private SourceImage sourceImage(String generationType, boolean hasImage) {
+            JsonNode node = root.get("sourceImage");
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                fail("sourceImage: must be an object with url, or with base64 and contentType");
+                return null;
+            }
+            if (!"image_to_image".equals(generationType)) {
+                fail("sourceImage: only for image_to_image");
+            }
+            if (hasImage) {
+                fail("sourceImage: give sourceImage or imageUrl/imageKey, not both");
+            }
+            boolean hasUrl = node.hasNonNull("url");
+            if (hasUrl == node.hasNonNull("base64")) {
+                fail("sourceImage: needs exactly one of url and base64");
+                return null;
+            }
+            if (hasUrl) {
+                String url = url(node, "url", "sourceImage.url");
+                return url == null ? null : new SourceImage(url, null);
+            }
+            String contentType = string(node, "contentType", "sourceImage.contentType", true, MAX_ID_LENGTH);
+            if (contentType != null && !IMAGE_CONTENT_TYPES.contains(contentType.toLowerCase(Locale.ROOT))) {
+                fail("sourceImage.contentType: must be one of " + String.join(", ", IMAGE_CONTENT_TYPES.stream().sorted().toList()));
+            }
+            String base64 = string(node, "base64", "sourceImage.base64", true, Integer.MAX_VALUE);
+            if (base64 == null) {
+                return null;
+            }
+            byte[] bytes;
+            try {
+                // Line breaks are tolerated; anything else outside the alphabet is an error, not skipped.
+                bytes = Base64.getDecoder().decode(WHITESPACE.matcher(base64).replaceAll(""));
+            } catch (IllegalArgumentException e) {
+                fail("sourceImage.base64: not valid base64");
+                return null;
+            }
+            if (ImageType.detect(bytes).isEmpty()) {
+                unusable("sourceImage: not a JPEG, PNG or WebP image (its bytes say so, whatever contentType says)");
+                return null;
+            }
+            return new SourceImage(null, bytes);
+        }
+
         private void fail(String message) {
             if (problem == null) {
                 problem = message;
+                problemCode = ErrorCodes.INVALID_PARAMETERS;
+            }
+        }
+
+        private void unusable(String message) {
+            if (problem == null) {
+                problem = message;
+                problemCode = ErrorCodes.SOURCE_IMAGE_UNUSABLE;
             }
         }
     }

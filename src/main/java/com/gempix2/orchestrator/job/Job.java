@@ -36,10 +36,14 @@ public class Job {
     private String prompt;
     @Column(name = "aspect_ratio", updatable = false)
     private String aspectRatio;
-    @Column(name = "image_url", updatable = false)
+    @Column(name = "image_url")
     private String imageUrl;
-    @Column(name = "image_key", updatable = false)
+    @Column(name = "image_key")
     private String imageKey;
+    @Column(name = "source_url", updatable = false)
+    private String sourceUrl;
+    @Column(name = "source_bytes")
+    private byte[] sourceBytes;
     @Column(nullable = false, updatable = false)
     private short priority;
     @Column(nullable = false, updatable = false)
@@ -95,6 +99,10 @@ public class Job {
         job.aspectRatio = spec.aspectRatio();
         job.imageUrl = spec.imageUrl();
         job.imageKey = spec.imageKey();
+        if (spec.sourceImage() != null) {
+            job.sourceUrl = spec.sourceImage().url();
+            job.sourceBytes = spec.sourceImage().bytes();
+        }
         job.priority = (short) (spec.priority() == null ? Priority.NORMAL : spec.priority()).ordinal();
         job.tenant = spec.tenant() == null ? "default" : spec.tenant();
         job.deadline = spec.deadline();
@@ -126,6 +134,18 @@ public class Job {
         this.uuid = uuid;
         this.submittedAt = now;
         this.leaseUntil = null;
+    }
+
+    /** Its source image was uploaded: generate from there; the bytes are not needed any more. */
+    void sourceReady(String imageUrl, String imageKey) {
+        this.imageUrl = imageUrl;
+        this.imageKey = imageKey;
+        this.sourceBytes = null;
+    }
+
+    /** A source image still to be uploaded before the generation can be submitted. */
+    public boolean needsSource() {
+        return imageUrl == null && imageKey == null && (sourceUrl != null || sourceBytes != null);
     }
 
     /** An operator wants a job that waits out a retry backoff tried at once. */
@@ -198,6 +218,14 @@ public class Job {
 
     public String imageKey() {
         return imageKey;
+    }
+
+    public String sourceUrl() {
+        return sourceUrl;
+    }
+
+    public byte[] sourceBytes() {
+        return sourceBytes;
     }
 
     public Priority priority() {

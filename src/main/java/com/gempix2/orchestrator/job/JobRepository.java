@@ -18,6 +18,8 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
 
     /** Advisory-lock namespace for "this uuid": serialises webhook matching with storing the uuid. */
     private static final int UUID_LOCK_SPACE = 7001;
+    /** Advisory-lock namespace for "this requestId": serialises intake with cancellation. */
+    private static final int REQUEST_ID_LOCK_SPACE = 7003;
 
     public Optional<Job> findByRequestId(String requestId) {
         return find("requestId", requestId).firstResultOptional();
@@ -38,6 +40,26 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
                 order by j.priority, t.last_served_at nulls first, j.received_at, j.id
                 limit 1 for update of j skip locked""", now)
                 .stream().findFirst();
+    }
+
+    boolean anyQueuedDue(Instant now) {
+        return !getEntityManager().createNativeQuery(
+                        "select 1 from job where status = 'QUEUED' and next_attempt_at <= ?1 limit 1")
+                .setParameter(1, now)
+                .getResultList().isEmpty();
+    }
+
+    /** Serialises everything done to one requestId across replicas (intake, cancel), even before its row exists. */
+    void lockRequestId(String requestId) {
+        getEntityManager()
+                .createNativeQuery("select pg_advisory_xact_lock(?1, hashtext(?2))")
+                .setParameter(1, REQUEST_ID_LOCK_SPACE)
+                .setParameter(2, requestId)
+                .getSingleResult();
+    }
+
+    Optional<Job> lockByUuid(String uuid) {
+        return lockList("select * from job where uuid = ?1 for update", uuid).stream().findFirst();
     }
 
     void tenantServed(String tenant, Instant now) {

@@ -39,8 +39,15 @@ public class JobService {
                 .register(registry);
     }
 
+    /** Whether any queued job may be submitted now: a cheap look before taking a permit for it. */
+    @Transactional
+    public boolean anyDue() {
+        return jobs.anyQueuedDue(clock.instant());
+    }
+
     @Transactional
     public IntakeDecision accept(JobSpec spec) {
+        jobs.lockRequestId(spec.requestId());
         Optional<IntakeDecision> duplicate = duplicateOf(spec);
         if (duplicate.isPresent()) {
             return duplicate.get();
@@ -62,6 +69,7 @@ public class JobService {
      */
     @Transactional
     public CancelDecision cancel(String requestId) {
+        jobs.lockRequestId(requestId);
         Optional<Job> found = jobs.lockByRequestId(requestId);
         if (found.isEmpty()) {
             if (em.find(EarlyCancel.class, requestId) == null) {
@@ -105,14 +113,15 @@ public class JobService {
 
     /** Stores a request that broke a rule, with its {@code rejected} result. */
     @Transactional
-    public IntakeDecision reject(JobSpec spec, String message) {
+    public IntakeDecision reject(JobSpec spec, int code, String message) {
+        jobs.lockRequestId(spec.requestId());
         Optional<IntakeDecision> duplicate = duplicateOf(spec);
         if (duplicate.isPresent()) {
             return duplicate.get();
         }
         Job job = Job.create(spec, JobStatus.QUEUED, clock.instant());
         jobs.persistAndFlush(job);
-        finish(job, Outcome.rejected(ErrorCodes.INVALID_PARAMETERS, message));
+        finish(job, Outcome.rejected(code, message));
         return IntakeDecision.REJECTED;
     }
 
@@ -164,8 +173,49 @@ public class JobService {
         ParkedWebhook parked = em.find(ParkedWebhook.class, uuid);
         if (parked != null) {
             em.remove(parked);
-            finish(job, parked.outcome());
+            if (parked.confirm()) {
+                // Its completion is not trusted without Gempix2's word: the poller asks at once.
+                job.pollScheduled(clock.instant(), false);
+            } else {
+                finish(job, parked.outcome());
+            }
         }
+    }
+
+    /** Where a claimed job's source image comes from: its URL, or the bytes decoded at intake. */
+    @Transactional
+    public SourceImage sourceOf(ClaimedJob claim) {
+        Job job = jobs.findById(claim.id());
+        return new SourceImage(job.sourceUrl(), job.sourceBytes());
+    }
+
+    /** An upload of the same bytes within {@code ttl}, whose imageUrl and imageKey can be used again. */
+    @Transactional
+    public Optional<UploadedSource> uploadedWithin(String sha256, Duration ttl) {
+        return Optional.ofNullable(em.find(UploadedSource.class, sha256))
+                .filter(upload -> upload.uploadedAt().isAfter(clock.instant().minus(ttl)));
+    }
+
+    /**
+     * The source image is on Gempix2 now: the job generates from it on its next turn, which is at once
+     * and does not count as an attempt (the upload was not the generation).
+     */
+    @Transactional
+    public void sourceUploaded(ClaimedJob claim, String sha256, String imageUrl, String imageKey) {
+        UploadedSource upload = em.find(UploadedSource.class, sha256);
+        if (upload == null) {
+            em.persist(new UploadedSource(sha256, imageUrl, imageKey, clock.instant()));
+        } else {
+            upload.replace(imageUrl, imageKey, clock.instant());
+        }
+        heldLease(claim).ifPresent(job -> {
+            job.sourceReady(imageUrl, imageKey);
+            if (job.cancelRequested()) {
+                finish(job, Outcome.cancelled("cancelled before it was submitted", null));
+            } else {
+                job.requeue(clock.instant(), false);
+            }
+        });
     }
 
     /** Gives the job back to the queue; {@code countAttempt} false when no call was made. */
@@ -213,28 +263,64 @@ public class JobService {
         return stale.size();
     }
 
+    /**
+     * Applies a webhook to the job with its uuid; one that names no job yet is parked (at most
+     * {@code parkMax} of them) until the submit response stores the uuid. A signed delivery is applied once.
+     */
     @Transactional
-    public WebhookDecision applyWebhook(String uuid, Outcome outcome) {
-        jobs.lockUuid(uuid);
-        Optional<Job> job = jobs.findByUuid(uuid);
-        if (job.isEmpty()) {
-            if (em.find(ParkedWebhook.class, uuid) == null) {
-                em.persist(new ParkedWebhook(uuid, outcome, clock.instant()));
+    public WebhookDecision applyWebhook(IncomingWebhook webhook, int parkMax) {
+        jobs.lockUuid(webhook.uuid());
+        if (webhook.deliveryId() != null) {
+            if (em.find(WebhookDelivery.class, webhook.deliveryId()) != null) {
+                return WebhookDecision.DUPLICATE_DELIVERY;
             }
+            em.persist(new WebhookDelivery(webhook.deliveryId(), clock.instant()));
+        }
+        Optional<Job> job = jobs.lockByUuid(webhook.uuid());
+        if (job.isEmpty()) {
+            if (em.find(ParkedWebhook.class, webhook.uuid()) != null) {
+                return WebhookDecision.PARKED;
+            }
+            if (parkedCount() >= parkMax) {
+                return WebhookDecision.PARK_FULL;
+            }
+            em.persist(new ParkedWebhook(webhook.uuid(), webhook.outcome(), clock.instant(), webhook.confirm()));
             return WebhookDecision.PARKED;
         }
         if (job.get().status().isTerminal()) {
             return WebhookDecision.ALREADY_FINISHED;
         }
-        finish(job.get(), outcome);
+        finish(job.get(), webhook.outcome());
         return WebhookDecision.APPLIED;
     }
 
-    /** Drops parked webhooks older than {@code ttl}: their uuid belongs to no job of ours. */
+    /** The state of the job Gempix2 knows as {@code uuid}, if it is one of ours yet. */
+    @Transactional
+    public Optional<JobStatus> statusOfUuid(String uuid) {
+        return jobs.findByUuid(uuid).map(Job::status);
+    }
+
+    /** A completion could not be confirmed now: poll the job at the next chance instead. */
+    @Transactional
+    public void pollNow(String uuid) {
+        jobs.findByUuid(uuid).filter(job -> job.status() == JobStatus.SUBMITTED)
+                .ifPresent(job -> job.pollScheduled(clock.instant(), false));
+    }
+
+    private long parkedCount() {
+        return em.createQuery("select count(p) from ParkedWebhook p", Long.class).getSingleResult();
+    }
+
+    /**
+     * Drops parked webhooks older than {@code ttl} (their uuid belongs to no job of ours) and the
+     * delivery ids of signed webhooks older than it (a replay that old fails the signature's own time check).
+     */
     @Transactional
     public int dropParkedBefore(Duration ttl) {
+        Instant cutoff = clock.instant().minus(ttl);
+        em.createQuery("delete from WebhookDelivery d where d.receivedAt < ?1").setParameter(1, cutoff).executeUpdate();
         return em.createQuery("delete from ParkedWebhook p where p.receivedAt < ?1")
-                .setParameter(1, clock.instant().minus(ttl))
+                .setParameter(1, cutoff)
                 .executeUpdate();
     }
 

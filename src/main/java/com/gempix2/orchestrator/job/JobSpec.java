@@ -18,5 +18,6 @@ public record JobSpec(
         Priority priority,
         String tenant,
         Instant deadline,
-        String metadataJson) {
+        String metadataJson,
+        SourceImage sourceImage) {
 }

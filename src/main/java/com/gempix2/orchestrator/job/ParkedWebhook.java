@@ -21,16 +21,24 @@ class ParkedWebhook {
     private String reason;
     @Column(name = "received_at", nullable = false)
     private Instant receivedAt;
+    @Column(nullable = false)
+    private boolean confirm;
 
     protected ParkedWebhook() {
     }
 
-    ParkedWebhook(String uuid, Outcome outcome, Instant receivedAt) {
+    ParkedWebhook(String uuid, Outcome outcome, Instant receivedAt, boolean confirm) {
         this.uuid = uuid;
         this.event = outcome.status().name();
         this.imageUrl = outcome.imageUrl();
         this.reason = outcome.errorMessage();
         this.receivedAt = receivedAt;
+        this.confirm = confirm;
+    }
+
+    /** The completion must be re-read from Gempix2 before it is trusted. */
+    boolean confirm() {
+        return confirm;
     }
 
     Outcome outcome() {

@@ -67,7 +67,9 @@ public class Poller {
                 GenerationStatus status = Gempix2Client.statusOf(answer);
                 jobs.polled(target, outcomeOf(status), now.plus(nextInterval(target.polls() + 1, status)));
             }
-            case DEFERRED -> jobs.pollDeferred(target, answer.retryAt().orElse(now.plus(config.minInterval())));
+            // The poll was not made, or Gempix2 refused the account rather than answered for the job: no poll counted.
+            case DEFERRED, RATE_LIMITED, NO_CREDITS, AUTH_FAILED ->
+                    jobs.pollDeferred(target, answer.retryAt().filter(now::isBefore).orElse(now.plus(config.minInterval())));
             default -> {
                 Log.infof("Poll of %s answered %s (%s)", target.uuid(), answer.verdict(), answer.message());
                 jobs.polled(target, Optional.empty(), now.plus(nextInterval(target.polls() + 1, null)));

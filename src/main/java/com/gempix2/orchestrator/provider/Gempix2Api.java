@@ -1,6 +1,7 @@
 package com.gempix2.orchestrator.provider;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -21,6 +22,12 @@ interface Gempix2Api {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     Response generate(@HeaderParam("Authorization") String authorization, GenerateCommand command);
+
+    @POST
+    @Path("/upload-image-image")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    Response upload(@HeaderParam("Authorization") String authorization, ClientMultipartForm form);
 
     @GET
     @Path("/image-status/{uuid}")

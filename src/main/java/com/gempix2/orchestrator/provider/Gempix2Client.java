@@ -7,19 +7,23 @@ import java.util.function.Supplier;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.gempix2.orchestrator.job.ErrorCodes;
+import com.gempix2.orchestrator.job.ImageType;
 import com.gempix2.orchestrator.quota.CallKind;
+import com.gempix2.orchestrator.quota.Feedback;
 import com.gempix2.orchestrator.quota.Permit;
 import com.gempix2.orchestrator.quota.RateBudget;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
+import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -65,7 +69,7 @@ public class Gempix2Client {
      * circuit open). Take it before claiming a job, so that no job is claimed that cannot be sent.
      */
     public Permit reserveSubmission() {
-        return reserve(CallKind.SUBMISSION, "generate");
+        return reserve(CallKind.SUBMISSION, "submission");
     }
 
     /** Gives back a permit that was not used for a call. */
@@ -76,6 +80,16 @@ public class Gempix2Client {
     /** {@code POST /generate-image} with a permit from {@link #reserveSubmission()}: on OK, {@code data.uuid} names the generation. */
     public UpstreamAnswer generate(Permit.Granted permit, GenerateCommand command) {
         return send("generate", CallKind.SUBMISSION, permit, () -> api.generate(authorization, command));
+    }
+
+    /**
+     * {@code POST /upload-image-image} (multipart field {@code file}) with a permit from
+     * {@link #reserveSubmission()}: on OK, {@code data.imageUrl} and {@code data.imageKey} name the upload.
+     */
+    public UpstreamAnswer upload(Permit.Granted permit, byte[] image, ImageType type) {
+        ClientMultipartForm form = ClientMultipartForm.create()
+                .binaryFileUpload("file", "source." + type.extension(), Buffer.buffer(image), type.contentType());
+        return send("upload", CallKind.SUBMISSION, permit, () -> api.upload(authorization, form));
     }
 
     /** {@code GET /image-status/{uuid}}, with a permit of its own. */
@@ -93,8 +107,8 @@ public class Gempix2Client {
 
     private Permit reserve(CallKind kind, String endpoint) {
         Permit permit = budget.tryTake(kind, endpoint);
-        if (permit instanceof Permit.Denied) {
-            registry.counter("gempix2.provider.deferred", "endpoint", endpoint, "reason", "quota").increment();
+        if (permit instanceof Permit.Denied denied) {
+            registry.counter("gempix2.provider.deferred", "endpoint", endpoint, "reason", denied.cause()).increment();
         } else if (((Permit.Granted) permit).probe()) {
             Log.info("Probing Gempix2 with one submission while submissions are paused");
         }
@@ -115,13 +129,14 @@ public class Gempix2Client {
             answer = UpstreamAnswer.deferred("circuit breaker open: Gempix2 keeps failing",
                     clock.instant().plus(BREAKER_RECHECK));
         }
-        String code = switch (answer.verdict()) {
-            case NOT_SENT -> "unreachable";
-            case UNKNOWN -> "no-answer";
-            case DEFERRED -> "circuit-open";
-            default -> Integer.toString(answer.code());
-        };
-        sample.stop(registry.timer("gempix2.provider.calls", "endpoint", endpoint, "code", code));
+        if (answer.verdict() != Verdict.DEFERRED) {
+            String code = switch (answer.verdict()) {
+                case NOT_SENT -> "unreachable";
+                case UNKNOWN -> "no-answer";
+                default -> Integer.toString(answer.code());
+            };
+            sample.stop(registry.timer("gempix2.provider.calls", "endpoint", endpoint, "code", code));
+        }
         return answer;
     }
 
@@ -149,30 +164,33 @@ public class Gempix2Client {
                 : "HTTP " + response.getStatus() + " without a Gempix2 envelope";
         UpstreamAnswer answer = new UpstreamAnswer(classify(code), code, message, body.path("data"),
                 limits.resumeAt());
-        budget.observe(permit.id(), asInt(limits.limit()), asInt(limits.remaining()), limits.reset().orElse(null));
+        Feedback.Signal signal = Feedback.Signal.NONE;
+        Instant callsPausedUntil = null;
         switch (answer.verdict()) {
             case RATE_LIMITED -> {
-                Instant until = limits.resumeAt().orElse(now.plus(config.rateLimitedBackoff()));
-                budget.pauseCalls(until, "rate limited (1003)");
-                Log.warnf("Gempix2 answered 1003: every call paused until %s", until);
+                // A resume time already past (clock skew, Retry-After: 0) must not let the next call straight through.
+                callsPausedUntil = limits.resumeAt().filter(at -> at.isAfter(now))
+                        .orElse(now.plus(config.rateLimitedBackoff()));
+                signal = Feedback.Signal.RATE_LIMITED;
+                Log.warnf("Gempix2 answered 1003: every call paused until %s", callsPausedUntil);
             }
             case NO_CREDITS -> {
-                budget.pauseSubmissions("insufficient credits (1001)");
+                signal = Feedback.Signal.NO_CREDITS;
                 Log.warnf("Gempix2 answered 1001 (%s): submissions paused, a probe follows", answer.data());
             }
             case AUTH_FAILED -> {
-                budget.pauseSubmissions("authentication failed (1002)");
+                signal = Feedback.Signal.AUTH_FAILED;
                 Log.errorf("Gempix2 refused the API key (1002): check GEMPIX2_API_KEY. Submissions paused until "
                         + "a probe succeeds or an operator resumes them");
             }
-            case OK -> {
-                if (kind == CallKind.SUBMISSION) {
-                    budget.submissionAccepted();
-                }
-            }
+            case OK -> signal = kind == CallKind.SUBMISSION ? Feedback.Signal.SUBMISSION_ACCEPTED : Feedback.Signal.NONE;
             default -> {
             }
         }
+        Integer remaining = asInt(limits.remaining());
+        // Remaining without a reset holds for a backoff: long enough not to overrun, short enough to recover.
+        Instant remainingUntil = remaining == null ? null : limits.reset().orElse(now.plus(config.rateLimitedBackoff()));
+        budget.feedback(permit, new Feedback(asInt(limits.limit()), remaining, remainingUntil, signal, callsPausedUntil));
         return answer;
     }
 

@@ -9,7 +9,10 @@ public sealed interface Permit {
     record Granted(long id, boolean probe) implements Permit {
     }
 
-    /** May not call before {@code retryAt}, because of {@code reason}. */
-    record Denied(Instant retryAt, String reason) implements Permit {
+    /**
+     * May not call before {@code retryAt}, because of {@code reason}; {@code cause} is its metric tag
+     * ({@code budget}, {@code upstream-remaining}, {@code calls-paused}, {@code submissions-paused}, {@code circuit-open}).
+     */
+    record Denied(Instant retryAt, String reason, String cause) implements Permit {
     }
 }

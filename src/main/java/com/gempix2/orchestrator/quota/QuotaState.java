@@ -37,6 +37,9 @@ class QuotaState {
     Instant nextProbeAt;
     @Column(name = "paused_by_operator", nullable = false)
     boolean pausedByOperator;
+    /** The permit whose answer paused submissions: only an answer to a later call (or the probe) resumes them. */
+    @Column(name = "pause_permit")
+    Long pausePermit;
 
     boolean callsPaused(Instant now) {
         return callsPausedUntil != null && callsPausedUntil.isAfter(now);

@@ -59,26 +59,29 @@ public class RateBudget {
             QuotaState state = lockState();
             Instant now = clock.instant();
             if (state.callsPaused(now)) {
-                return new Permit.Denied(state.callsPausedUntil, state.callsPauseReason);
+                return new Permit.Denied(state.callsPausedUntil, state.callsPauseReason, "calls-paused");
             }
-            boolean probe = false;
+            boolean probeDue = false;
             if (kind == CallKind.SUBMISSION && state.submissionsPaused()) {
                 if (state.pausedByOperator || state.nextProbeAt == null || state.nextProbeAt.isAfter(now)) {
-                    return new Permit.Denied(probeTime(state, now), state.submissionsPauseReason);
+                    return new Permit.Denied(probeTime(state, now), state.submissionsPauseReason, "submissions-paused");
                 }
-                // This call is the probe: the others keep waiting until it has been answered.
-                probe = true;
-                state.nextProbeAt = now.plus(config.quota().probeInterval());
+                probeDue = true;
             }
             long used = used(now);
             int limit = effectiveLimit(state);
             int ceiling = kind == CallKind.POLL ? limit : limit - pollReserve(limit);
             if (used >= ceiling) {
                 refresh(state, used);
-                return new Permit.Denied(freeAt(now, used - ceiling + 1), "rate budget used up");
+                return new Permit.Denied(freeAt(now, used - ceiling + 1), "rate budget used up", "budget");
             }
             if (state.remainingApplies(now) && sinceObserved(state) >= state.upstreamRemaining) {
-                return new Permit.Denied(state.remainingUntil, "Gempix2 reports no calls remaining until its reset");
+                return new Permit.Denied(state.remainingUntil, "Gempix2 reports no calls remaining until its reset",
+                        "upstream-remaining");
+            }
+            if (probeDue) {
+                // This call is the probe: the others keep waiting until it has been answered.
+                state.nextProbeAt = now.plus(config.quota().probeInterval());
             }
             long id = ((Number) em.createNativeQuery(
                             "insert into rate_permit (taken_at, endpoint) values (?1, ?2) returning id")
@@ -86,85 +89,104 @@ public class RateBudget {
                     .setParameter(2, endpoint)
                     .getSingleResult()).longValue();
             refresh(state, used + 1);
-            return new Permit.Granted(id, probe);
+            return new Permit.Granted(id, probeDue);
         });
     }
 
     /** Gives back a permit whose call was not made, so that it does not count against the window. */
     public void release(Permit.Granted permit) {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("delete from rate_permit where id = ?1")
-                .setParameter(1, permit.id())
-                .executeUpdate());
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("delete from rate_permit where id = ?1").setParameter(1, permit.id()).executeUpdate();
+            if (permit.probe()) {
+                // The probe was not sent: the next submission may probe at once.
+                QuotaState state = lockState();
+                state.nextProbeAt = clock.instant();
+            }
+        });
     }
 
     /**
-     * Corrects the budget with the rate-limit headers of the answer to the call that took {@code permitId}:
-     * a smaller X-RateLimit-Limit replaces the configured one, and X-RateLimit-Remaining caps the permits
-     * taken after that call until X-RateLimit-Reset.
+     * Corrects the budget with what the answer to the call that took {@code permit} says: a smaller
+     * X-RateLimit-Limit replaces the configured one; X-RateLimit-Remaining caps the permits taken after
+     * that call until its reset; 1003 stops every call; 1001 and 1002 stop submissions until a probe is
+     * accepted. One transaction, and only when something changes. It never throws: the answer itself
+     * (a uuid, perhaps) matters more than this bookkeeping, which the next answer will redo.
      */
-    public void observe(long permitId, Integer limit, Integer remaining, Instant reset) {
-        Instant now = clock.instant();
-        boolean newRemaining = remaining != null && reset != null && reset.isAfter(now);
-        if (limit == null && !newRemaining) {
+    public void feedback(Permit.Granted permit, Feedback feedback) {
+        if (!worthRecording(permit, feedback)) {
             return;
         }
-        QuarkusTransaction.requiringNew().run(() -> {
-            QuotaState state = lockState();
-            if (limit != null && !limit.equals(state.upstreamLimit)) {
-                state.upstreamLimit = limit;
-                if (limit != config.rateLimit() && reportedLimits.add(limit)) {
-                    Log.warnf("Gempix2 reports a limit of %d calls per window, GEMPIX2_RATE_LIMIT_PER_HOUR is %d: "
-                            + "using %d", limit, config.rateLimit(), Math.min(limit, config.rateLimit()));
+        try {
+            QuarkusTransaction.requiringNew().run(() -> record(permit, feedback));
+        } catch (RuntimeException e) {
+            Log.warnf("Could not record what Gempix2 said about the rate limit (%s): %s", feedback, e.getMessage());
+        }
+    }
+
+    /** Most answers change nothing: the limit is as known, plenty remain, no pause starts or ends. */
+    private boolean worthRecording(Permit.Granted permit, Feedback feedback) {
+        BudgetView view = last;
+        boolean newLimit = feedback.limit() != null && !feedback.limit().equals(view.upstreamLimit());
+        boolean binding = feedback.remaining() != null && feedback.remainingUntil() != null
+                && feedback.remaining() < Math.max(1, view.effectiveLimit() - view.used());
+        boolean signal = switch (feedback.signal()) {
+            case NONE -> false;
+            case SUBMISSION_ACCEPTED -> view.submissionsPaused() && !view.pausedByOperator() || permit.probe();
+            default -> true;
+        };
+        return newLimit || binding || signal;
+    }
+
+    private void record(Permit.Granted permit, Feedback feedback) {
+        QuotaState state = lockState();
+        Instant now = clock.instant();
+        Integer limit = feedback.limit();
+        if (limit != null && !limit.equals(state.upstreamLimit)) {
+            state.upstreamLimit = limit;
+            if (limit != config.rateLimit() && reportedLimits.add(limit)) {
+                Log.warnf("Gempix2 reports a limit of %d calls per window, GEMPIX2_RATE_LIMIT_PER_HOUR is %d: "
+                        + "using %d", limit, config.rateLimit(), Math.min(limit, config.rateLimit()));
+            }
+        }
+        // Answers may arrive out of order: only a later call's count replaces an earlier one's.
+        if (feedback.remaining() != null && feedback.remainingUntil() != null && feedback.remainingUntil().isAfter(now)
+                && (!state.remainingApplies(now) || permit.id() > state.remainingAfterPermit)) {
+            state.upstreamRemaining = feedback.remaining();
+            state.remainingAfterPermit = permit.id();
+            state.remainingUntil = feedback.remainingUntil();
+        }
+        switch (feedback.signal()) {
+            case RATE_LIMITED -> {
+                if (state.callsPausedUntil == null || feedback.callsPausedUntil().isAfter(state.callsPausedUntil)) {
+                    state.callsPausedUntil = feedback.callsPausedUntil();
+                    state.callsPauseReason = "rate limited (1003)";
                 }
             }
-            // Answers may arrive out of order: only a later call's count replaces an earlier one's.
-            if (newRemaining && (!state.remainingApplies(now) || state.remainingAfterPermit == null
-                    || permitId > state.remainingAfterPermit)) {
-                state.upstreamRemaining = remaining;
-                state.remainingAfterPermit = permitId;
-                state.remainingUntil = reset;
+            case NO_CREDITS, AUTH_FAILED -> {
+                if (!state.pausedByOperator) {
+                    state.submissionsPauseReason = feedback.signal() == Feedback.Signal.NO_CREDITS
+                            ? "insufficient credits (1001)" : "authentication failed (1002)";
+                }
+                // A new pause, or the probe's own answer, sets the next probe; answers to polls meanwhile do not.
+                if (state.nextProbeAt == null || permit.probe()) {
+                    state.nextProbeAt = now.plus(config.quota().probeInterval());
+                }
+                state.pausePermit = state.pausePermit == null ? permit.id() : Math.max(state.pausePermit, permit.id());
             }
-        });
-    }
-
-    /** Stops every call of every replica until {@code until} (1003, or none remaining until the reset). */
-    public void pauseCalls(Instant until, String reason) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            QuotaState state = lockState();
-            if (state.callsPausedUntil == null || until.isAfter(state.callsPausedUntil)) {
-                state.callsPausedUntil = until;
-                state.callsPauseReason = reason;
+            case SUBMISSION_ACCEPTED -> {
+                boolean later = permit.probe() || state.pausePermit == null || permit.id() > state.pausePermit;
+                if (state.submissionsPaused() && !state.pausedByOperator && later) {
+                    Log.infof("Gempix2 accepted a submission again: the pause (%s) is over",
+                            state.submissionsPauseReason);
+                    state.submissionsPauseReason = null;
+                    state.nextProbeAt = null;
+                    state.pausePermit = null;
+                }
             }
-            refresh(state, last.used());
-        });
-    }
-
-    /** Stops submissions (1001, 1002) until a probe, one {@code probe-interval} from now, is answered OK. */
-    public void pauseSubmissions(String reason) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            QuotaState state = lockState();
-            if (!state.pausedByOperator) {
-                state.submissionsPauseReason = reason;
+            case NONE -> {
             }
-            state.nextProbeAt = clock.instant().plus(config.quota().probeInterval());
-            refresh(state, last.used());
-        });
-    }
-
-    /** A submission was accepted: a pause the upstream caused is over. An operator's pause stays. */
-    public void submissionAccepted() {
-        if (!last.submissionsPaused() || last.pausedByOperator()) {
-            return;
         }
-        QuarkusTransaction.requiringNew().run(() -> {
-            QuotaState state = lockState();
-            if (state.submissionsPaused() && !state.pausedByOperator) {
-                Log.infof("Gempix2 accepted a submission again: the pause (%s) is over", state.submissionsPauseReason);
-                state.submissionsPauseReason = null;
-                state.nextProbeAt = null;
-            }
-            refresh(state, last.used());
-        });
+        refresh(state, used(now));
     }
 
     /** An operator stops submissions until they resume them; polls go on. */
@@ -189,6 +211,7 @@ public class RateBudget {
             state.submissionsPauseReason = null;
             state.pausedByOperator = false;
             state.nextProbeAt = null;
+            state.pausePermit = null;
             return refresh(state, used(clock.instant()));
         });
     }
@@ -226,7 +249,7 @@ public class RateBudget {
     }
 
     private BudgetView refresh(QuotaState state, long used) {
-        BudgetView view = new BudgetView(config.rateLimit(), effectiveLimit(state), used, state.callsPausedUntil,
+        BudgetView view = new BudgetView(config.rateLimit(), state.upstreamLimit, effectiveLimit(state), used, state.callsPausedUntil,
                 state.callsPauseReason, state.submissionsPauseReason, state.nextProbeAt, state.pausedByOperator);
         last = view;
         return view;

@@ -7,12 +7,25 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Who may call the webhook route, and what it accepts. */
+/** Who may call the webhook route, what it accepts, and how far a completion is trusted. */
 @ConfigMapping(prefix = "gempix2")
 public interface WebhookConfig {
 
     /** Accepted {@code ?token=} secrets, comma-separated; two during a rotation. None: every call is 401. */
     Optional<List<String>> webhookTokens();
+
+    /**
+     * Standard Webhooks secret ({@code whsec_...}): a webhook carrying {@code webhook-signature} must
+     * verify against it. Gempix2 itself does not sign, so unsigned webhooks are still accepted by token.
+     */
+    Optional<String> webhookSigningSecret();
+
+    /** Re-read {@code GET /image-status/{uuid}} before trusting a completion: never, always, when-unsigned. */
+    @WithDefault("never")
+    ConfirmPolicy webhookConfirm();
+
+    /** Host suffixes a completion's imageUrl must be on, comma-separated; none: any https host. */
+    Optional<List<String>> webhookImageHosts();
 
     /** Accept plain-http image URLs (local runs against the simulator). */
     @WithDefault("false")
@@ -30,5 +43,14 @@ public interface WebhookConfig {
         /** How long a webhook for an unknown uuid is kept for late matching. */
         @WithDefault("1h")
         Duration parkTtl();
+
+        /** How many webhooks for unknown uuids are kept at most; past it they are answered 503. */
+        @WithDefault("10000")
+        int parkMax();
+    }
+
+    /** When a completion is re-read from Gempix2 before it is published. */
+    enum ConfirmPolicy {
+        NEVER, ALWAYS, WHEN_UNSIGNED
     }
 }

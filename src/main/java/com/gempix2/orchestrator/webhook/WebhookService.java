@@ -2,17 +2,27 @@ package com.gempix2.orchestrator.webhook;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.MDC;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gempix2.orchestrator.http.ApiException;
-import com.gempix2.orchestrator.http.Tokens;
+import com.gempix2.orchestrator.job.CompletedVia;
+import com.gempix2.orchestrator.job.ErrorCodes;
+import com.gempix2.orchestrator.job.IncomingWebhook;
 import com.gempix2.orchestrator.job.JobService;
+import com.gempix2.orchestrator.job.JobStatus;
+import com.gempix2.orchestrator.job.Outcome;
 import com.gempix2.orchestrator.job.WebhookDecision;
+import com.gempix2.orchestrator.provider.Gempix2Client;
+import com.gempix2.orchestrator.provider.GenerationStatus;
+import com.gempix2.orchestrator.provider.UpstreamAnswer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -21,37 +31,40 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * Checks a webhook's token, size, type and shape, then hands its outcome to the job with that
- * uuid. Nothing changes unless every check passes. Tokens are checked in constant time and never logged.
+ * Checks an authenticated webhook's size, type, signature and shape, then hands its outcome to the
+ * job with that uuid, confirming a completion with Gempix2 first where the policy asks. Nothing
+ * changes unless every check passes. ({@link WebhookGate} has checked the token already.)
  */
 @ApplicationScoped
 public class WebhookService {
 
-    /** What the receiver answers: {@code outcome} is applied, already-finished, parked or ignored. */
+    /** What the receiver answers: {@code outcome} is applied, already-finished, parked, ignored, ... */
     public record Receipt(String outcome, @JsonIgnore int httpStatus) {
     }
 
     private final JobService jobs;
+    private final Gempix2Client client;
     private final WebhookConfig config;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
-    private final Tokens tokens;
+    private final Signatures signatures;
+    private final ImageHosts imageHosts;
     private final Set<String> unknownEvents = ConcurrentHashMap.newKeySet();
 
-    WebhookService(JobService jobs, WebhookConfig config, ObjectMapper mapper, MeterRegistry registry) {
+    WebhookService(JobService jobs, Gempix2Client client, WebhookConfig config, ObjectMapper mapper,
+            MeterRegistry registry) {
         this.jobs = jobs;
+        this.client = client;
         this.config = config;
         this.mapper = mapper;
         this.registry = registry;
-        this.tokens = Tokens.of(config.webhookTokens().orElse(List.of()));
-        if (tokens.isEmpty()) {
-            Log.warn("GEMPIX2_WEBHOOK_TOKENS is not set: every webhook will be refused with 401");
-        }
+        this.signatures = new Signatures(config.webhookSigningSecret());
+        this.imageHosts = new ImageHosts(config.webhookImageHosts().orElse(List.of()));
     }
 
-    Receipt receive(String token, String contentType, byte[] body) {
+    Receipt receive(Map<String, List<String>> headers, String contentType, byte[] body) {
         try {
-            Receipt receipt = handle(token, contentType, body);
+            Receipt receipt = handle(headers, contentType, body == null ? new byte[0] : body);
             count(receipt.outcome());
             return receipt;
         } catch (ApiException e) {
@@ -60,17 +73,15 @@ public class WebhookService {
         }
     }
 
-    private Receipt handle(String token, String contentType, byte[] body) {
-        if (!tokens.accepts(token)) {
-            throw new ApiException(401, "unauthorized", "missing or wrong webhook token");
-        }
-        if (body != null && body.length > config.webhook().maxBodyBytes()) {
+    private Receipt handle(Map<String, List<String>> headers, String contentType, byte[] body) {
+        if (body.length > config.webhook().maxBodyBytes()) {
             throw new ApiException(413, "payload-too-large",
                     "webhook body over " + config.webhook().maxBodyBytes() + " bytes");
         }
         if (contentType != null && !contentType.toLowerCase().startsWith(MediaType.APPLICATION_JSON)) {
             throw new ApiException(415, "unsupported-media-type", "webhooks must be application/json");
         }
+        Signatures.Check signature = signatures.check(headers, body);
         WebhookPayload payload = WebhookPayload.read(parse(body), config.allowHttp());
         if (!payload.recognised()) {
             if (unknownEvents.add(payload.event())) {
@@ -78,23 +89,77 @@ public class WebhookService {
             }
             return new Receipt("ignored", 202);
         }
+        Outcome outcome = payload.outcome();
+        if (outcome.imageUrl() != null && !imageHosts.allows(outcome.imageUrl())) {
+            throw new ApiException(400, "image-host-not-allowed",
+                    "imageUrl: host is not on GEMPIX2_WEBHOOK_IMAGE_HOSTS");
+        }
         MDC.put("uuid", payload.uuid());
         try {
-            WebhookDecision decision = jobs.applyWebhook(payload.uuid(), payload.outcome());
+            boolean confirm = outcome.status() == JobStatus.COMPLETED && switch (config.webhookConfirm()) {
+                case NEVER -> false;
+                case ALWAYS -> true;
+                case WHEN_UNSIGNED -> !signature.signed();
+            };
+            if (confirm && running(payload.uuid())) {
+                Optional<Outcome> confirmed = confirm(payload.uuid());
+                if (confirmed.isEmpty()) {
+                    jobs.pollNow(payload.uuid());
+                    return new Receipt("confirming", 202);
+                }
+                outcome = confirmed.get();
+            }
+            WebhookDecision decision = jobs.applyWebhook(
+                    new IncomingWebhook(payload.uuid(), outcome, signature.deliveryId(), confirm),
+                    config.webhook().parkMax());
             Log.infof("Webhook %s for %s: %s", payload.event(), payload.uuid(), decision);
             return switch (decision) {
                 case APPLIED -> new Receipt("applied", 200);
                 case ALREADY_FINISHED -> new Receipt("already-finished", 200);
+                case DUPLICATE_DELIVERY -> new Receipt("duplicate-delivery", 200);
                 case PARKED -> new Receipt("parked", 202);
+                case CONFIRMING -> new Receipt("confirming", 202);
+                case PARK_FULL -> throw new ApiException(503, "park-full",
+                        "too many webhooks for unknown generations are waiting; try again later");
             };
         } finally {
             MDC.remove("uuid");
         }
     }
 
-    private com.fasterxml.jackson.databind.JsonNode parse(byte[] body) {
+    private boolean running(String uuid) {
+        return jobs.statusOfUuid(uuid).map(status -> !status.isTerminal()).orElse(false);
+    }
+
+    /** Gempix2's own word on a completion: its status, with the imageUrl from there; empty if it cannot say now. */
+    private Optional<Outcome> confirm(String uuid) {
+        UpstreamAnswer answer = client.status(uuid);
+        if (!answer.ok()) {
+            confirmation("unavailable");
+            return Optional.empty();
+        }
+        GenerationStatus status = Gempix2Client.statusOf(answer);
+        return switch (status.state()) {
+            case COMPLETED -> {
+                confirmation("confirmed");
+                yield Optional.of(Outcome.completed(status.imageUrl(), CompletedVia.WEBHOOK));
+            }
+            case FAILED -> {
+                confirmation("contradicted");
+                yield Optional.of(Outcome.failed(ErrorCodes.SERVER_ERROR,
+                        status.error() == null ? "Gempix2 reported the generation as failed" : status.error(),
+                        CompletedVia.WEBHOOK));
+            }
+            default -> {
+                confirmation("not-yet");
+                yield Optional.empty();
+            }
+        };
+    }
+
+    private JsonNode parse(byte[] body) {
         try {
-            return body == null || body.length == 0 ? null : mapper.readTree(body);
+            return body.length == 0 ? null : mapper.readTree(body);
         } catch (IOException e) {
             throw new ApiException(400, "malformed-webhook", "body is not JSON");
         }
@@ -111,5 +176,9 @@ public class WebhookService {
 
     private void count(String outcome) {
         registry.counter("gempix2.webhooks", "outcome", outcome).increment();
+    }
+
+    private void confirmation(String result) {
+        registry.counter("gempix2.webhook.confirmations", "result", result).increment();
     }
 }

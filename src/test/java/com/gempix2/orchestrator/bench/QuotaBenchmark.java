@@ -51,13 +51,16 @@ class QuotaBenchmark {
                 Map.of("GEMPIX2_QUOTA_MARGIN", MARGIN.toMillis() + "ms", "GEMPIX2_POLL_FIRST_AFTER", "30s"));
         try (ReplicaRig rig = ReplicaRig.start("bench_" + replicas, settings)) {
             String run = UUID.randomUUID().toString().substring(0, 8);
+            // The backlog is stored while submissions are paused, so that the measured windows start full.
+            rig.pause();
             for (int i = 0; i < BACKLOG; i++) {
                 String id = "flood-" + run + "-" + i;
                 rig.post(id, request(id, "flood", "normal"));
             }
-            Instant first = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> rig.counters().path("calls").path("generate").asInt() > 0 ? Instant.now() : null,
-                            at -> at != null);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> rig.jobsIn("QUEUED") == BACKLOG);
+            Instant first = Instant.now();
+            rig.resume();
 
             // Mid-way through the second window, when the budget is spent: one urgent request arrives.
             Instant posted = first.plus(WINDOW.multipliedBy(3).dividedBy(2));

@@ -85,11 +85,41 @@ class RequestParserTest {
         "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"deadline\":\"tomorrow\"}|deadline: must be an ISO-8601 instant",
         "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"metadata\":[1]}|metadata: must be a JSON object",
         "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"metadata\":{\"k\":\"0123456789012345678901234567890123456789012345678901234567890\"}}|metadata: larger than 64",
-        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"url\":\"https://x.example/a.png\"}}|sourceImage: not supported yet",
+        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"url\":\"https://x.example/a.png\"}}|sourceImage: only for image_to_image",
+        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":\"https://x.example/a.png\"}|sourceImage: must be an object",
+        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{}}|sourceImage: needs exactly one of url and base64",
+        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"url\":\"http://x.example/a.png\"}}|sourceImage.url: must be an absolute https URL",
+        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"base64\":\"%%%\",\"contentType\":\"image/png\"}}|sourceImage.base64: not valid base64",
+        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"base64\":\"iVBORw0KGgo=\",\"contentType\":\"image/gif\"}}|sourceImage.contentType: must be one of",
+        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"imageUrl\":\"https://x.example/a.png\",\"sourceImage\":{\"url\":\"https://x.example/a.png\"}}|sourceImage: give sourceImage or imageUrl/imageKey, not both",
     })
     void brokenRuleIsRejectedNamingTheField(String json, String expected) {
         String message = invalid(json);
         assertTrue(message.startsWith(expected), message);
+    }
+
+    @Test
+    void sourceImageIsReadAsAUrlOrAsDecodedBytes() {
+        JobSpec byUrl = valid("""
+                {"requestId":"s1","generationType":"image_to_image","prompt":"p",
+                 "sourceImage":{"url":"https://img.example/a.png"}}""");
+        assertEquals("https://img.example/a.png", byUrl.sourceImage().url());
+        String png = java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 1});
+        JobSpec byBytes = valid("""
+                {"requestId":"s2","generationType":"image_to_image","prompt":"p",
+                 "sourceImage":{"base64":"%s","contentType":"image/png"}}""".formatted(png));
+        assertEquals(9, byBytes.sourceImage().bytes().length);
+    }
+
+    @Test
+    void sourceImageThatIsNoImageIsUnusableWith9005() {
+        // GIF89a: a real image, but not one Gempix2 takes; the content type claims otherwise.
+        String gif = java.util.Base64.getEncoder().encodeToString("GIF89a....".getBytes(StandardCharsets.US_ASCII));
+        ParsedRequest.Invalid result = assertInstanceOf(ParsedRequest.Invalid.class, parse("""
+                {"requestId":"s3","generationType":"image_to_image","prompt":"p",
+                 "sourceImage":{"base64":"%s","contentType":"image/png"}}""".formatted(gif)));
+        assertEquals(9005, result.code());
+        assertTrue(result.message().startsWith("sourceImage: not a JPEG, PNG or WebP image"), result.message());
     }
 
     @Test

@@ -42,6 +42,7 @@ public final class ReplicaRig implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String JDBC = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final String WEBHOOK_TOKEN = "rig-webhook-token";
+    private static final String ADMIN_TOKEN = "rig-admin-token";
 
     private final String name;
     private final Vertx vertx;
@@ -83,6 +84,7 @@ public final class ReplicaRig implements AutoCloseable {
         env.put("GEMPIX2_BASE_URL", simulator.apiUrl());
         env.put("GEMPIX2_API_KEY", "sim-key");
         env.put("GEMPIX2_WEBHOOK_TOKENS", WEBHOOK_TOKEN);
+        env.put("GEMPIX2_ADMIN_TOKENS", ADMIN_TOKEN);
         env.put("GEMPIX2_ALLOW_HTTP", "true");
         env.put("GEMPIX2_RATE_LIMIT_PER_HOUR", Integer.toString(settings.limit()));
         env.put("GEMPIX2_RATE_LIMIT_WINDOW", settings.window().toSeconds() + "s");
@@ -114,6 +116,33 @@ public final class ReplicaRig implements AutoCloseable {
     /** Results published so far for {@code requestId} on this rig's results topic. */
     public List<KafkaTopics.Received> results(String requestId) {
         return KafkaTopics.on(resultsTopic(name)).stream().filter(r -> requestId.equals(r.key())).toList();
+    }
+
+    /** Stops submissions on every replica (the operator API of the first one; the pause is shared). */
+    public void pause() {
+        given().auth().oauth2(ADMIN_TOKEN).post(adminUrl("/upstream/pause")).then().statusCode(200);
+    }
+
+    public void resume() {
+        given().auth().oauth2(ADMIN_TOKEN).post(adminUrl("/upstream/resume")).then().statusCode(200);
+    }
+
+    /** How many jobs are in {@code status} (upper case, as stored), read from the rig's schema. */
+    public long jobsIn(String status) {
+        try (Connection connection = DriverManager.getConnection(JDBC, "postgres", "");
+                var statement = connection.prepareStatement("select count(*) from " + name + ".job where status = ?")) {
+            statement.setString(1, status);
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not count jobs in " + name, e);
+        }
+    }
+
+    private String adminUrl(String path) {
+        return "http://127.0.0.1:" + replicas.get(0).httpPort() + "/api/v1" + path;
     }
 
     /** The simulator's counters: calls per endpoint, 1003 answers sent, generations created. */

@@ -1,0 +1,181 @@
+package com.gempix2.orchestrator.dispatch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.gempix2.orchestrator.job.ImageType;
+
+/**
+ * Fetches a source image from a URL a business system gave, without letting that URL reach what it
+ * must not (SSRF): http(s) only, https unless allowed; no private, loopback, link-local or otherwise
+ * internal address unless allowed; every redirect target checked again; the size capped while
+ * streaming; timeouts on connecting and on the whole download.
+ *
+ * <p>The address is checked when the name is resolved here; the HTTP client resolves it again to
+ * connect, so a DNS server that answers differently within that moment could still redirect the call.
+ */
+final class SourceImages {
+
+    /** What a fetch came to. */
+    sealed interface Fetched {
+        /** The bytes, recognised as {@code type}. */
+        record Image(byte[] bytes, ImageType type) implements Fetched {
+        }
+
+        /** Never usable, whatever is tried again: refused address, not an image, too large, 4xx. */
+        record Unusable(String reason) implements Fetched {
+        }
+
+        /** Could not be fetched now (timeout, refused connection, 5xx): worth trying again later. */
+        record Unavailable(String reason) implements Fetched {
+        }
+    }
+
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "source-download-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final SourceConfig config;
+    private final HttpClient client;
+
+    SourceImages(SourceConfig config) {
+        this.config = config;
+        this.client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(config.source().connectTimeout())
+                .build();
+    }
+
+    Fetched fetch(String url) {
+        URI target;
+        try {
+            target = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return new Fetched.Unusable("not a valid URL");
+        }
+        for (int hop = 0; hop <= config.source().maxRedirects(); hop++) {
+            String refused = refusal(target);
+            if (refused != null) {
+                return new Fetched.Unusable(refused);
+            }
+            HttpResponse<InputStream> response;
+            try {
+                response = client.send(HttpRequest.newBuilder(target).timeout(config.source().timeout()).GET().build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                return new Fetched.Unavailable("download failed: " + e.getClass().getSimpleName());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Fetched.Unavailable("interrupted");
+            }
+            int status = response.statusCode();
+            if (status >= 300 && status < 400) {
+                close(response);
+                String location = response.headers().firstValue("Location").orElse(null);
+                if (location == null) {
+                    return new Fetched.Unusable("redirect without a Location");
+                }
+                target = target.resolve(location);
+                continue;
+            }
+            if (status != 200) {
+                close(response);
+                return status >= 500 || status == 429
+                        ? new Fetched.Unavailable("the source answered HTTP " + status)
+                        : new Fetched.Unusable("the source answered HTTP " + status);
+            }
+            return read(response);
+        }
+        return new Fetched.Unusable("more than " + config.source().maxRedirects() + " redirects");
+    }
+
+    /** Why {@code target} may not be fetched, or null when it may. */
+    String refusal(URI target) {
+        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !(scheme.equals("http") && config.allowHttp())) {
+            return "only https URLs are fetched";
+        }
+        if (target.getHost() == null) {
+            return "URL without a host";
+        }
+        if (config.allowPrivate()) {
+            return null;
+        }
+        try {
+            for (InetAddress address : InetAddress.getAllByName(target.getHost())) {
+                if (internal(address)) {
+                    return "the host resolves to a private, loopback or link-local address";
+                }
+            }
+        } catch (UnknownHostException e) {
+            return "unknown host";
+        }
+        return null;
+    }
+
+    /** Addresses no business system's image should live on, as seen from inside the service's network. */
+    static boolean internal(InetAddress address) {
+        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
+            return true;
+        }
+        byte[] ip = address.getAddress();
+        if (ip.length == 4) {
+            int first = ip[0] & 0xFF;
+            int second = ip[1] & 0xFF;
+            // 100.64/10 carrier-grade NAT, 0/8 "this network", 192.0.0/24 protocol assignments, 198.18/15 benchmarks.
+            return first == 0 || (first == 100 && second >= 64 && second < 128)
+                    || (first == 192 && second == 0 && (ip[2] & 0xFF) == 0) || (first == 198 && (second == 18 || second == 19));
+        }
+        // fc00::/7 unique local addresses; IPv4-mapped addresses are checked as IPv4 by InetAddress already.
+        return (ip[0] & 0xFE) == 0xFC;
+    }
+
+    private Fetched read(HttpResponse<InputStream> response) {
+        long max = config.source().maxBytes();
+        long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        InputStream body = response.body();
+        // The client's timeout ends with the headers: a body that trickles is cut off by closing it.
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> close(response), config.source().timeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        try (body) {
+            if (declared > max) {
+                return new Fetched.Unusable("larger than " + max + " bytes");
+            }
+            // One byte past the limit is enough to know it is too large; nothing more is read.
+            byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (bytes.length > max) {
+                return new Fetched.Unusable("larger than " + max + " bytes");
+            }
+            return ImageType.detect(bytes)
+                    .<Fetched>map(type -> new Fetched.Image(bytes, type))
+                    .orElseGet(() -> new Fetched.Unusable("not a JPEG, PNG or WebP image"));
+        } catch (IOException e) {
+            return new Fetched.Unavailable(watchdog.isDone() ? "download took longer than " + config.source().timeout()
+                    : "download failed: " + e.getClass().getSimpleName());
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    private static void close(HttpResponse<InputStream> response) {
+        try {
+            response.body().close();
+        } catch (IOException ignored) {
+            // Nothing of it is needed.
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package com.gempix2.orchestrator.job;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A source image uploaded to Gempix2, by the SHA-256 of its bytes: the same bytes are not uploaded twice. */
+@Entity
+@Table(name = "uploaded_source")
+public class UploadedSource {
+
+    @Id
+    private String sha256;
+    @Column(name = "image_url", nullable = false)
+    private String imageUrl;
+    @Column(name = "image_key")
+    private String imageKey;
+    @Column(name = "uploaded_at", nullable = false)
+    private Instant uploadedAt;
+
+    protected UploadedSource() {
+    }
+
+    UploadedSource(String sha256, String imageUrl, String imageKey, Instant uploadedAt) {
+        this.sha256 = sha256;
+        this.imageUrl = imageUrl;
+        this.imageKey = imageKey;
+        this.uploadedAt = uploadedAt;
+    }
+
+    void replace(String newImageUrl, String newImageKey, Instant at) {
+        this.imageUrl = newImageUrl;
+        this.imageKey = newImageKey;
+        this.uploadedAt = at;
+    }
+
+    public String imageUrl() {
+        return imageUrl;
+    }
+
+    public String imageKey() {
+        return imageKey;
+    }
+
+    public Instant uploadedAt() {
+        return uploadedAt;
+    }
+}

@@ -1,0 +1,48 @@
+package com.gempix2.orchestrator.webhook;
+
+import java.util.List;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import com.gempix2.orchestrator.http.ApiError;
+import com.gempix2.orchestrator.http.Tokens;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Refuses a webhook without a valid {@code ?token=} before anything else happens: before routing and
+ * before its body is read, so that a flood of unauthenticated calls costs a hash and a 401 each.
+ * Application-scoped, so that it is made at run time, when the configuration is there.
+ */
+@ApplicationScoped
+public class WebhookGate {
+
+    static final String PATH = "/webhooks/gempix2";
+
+    private final Tokens tokens;
+    private final Counter refused;
+
+    WebhookGate(WebhookConfig config, MeterRegistry registry) {
+        this.tokens = Tokens.of(config.webhookTokens().orElse(List.of()));
+        this.refused = registry.counter("gempix2.webhooks", "outcome", "unauthorized");
+        if (tokens.isEmpty()) {
+            Log.warn("GEMPIX2_WEBHOOK_TOKENS is not set: every webhook will be refused with 401");
+        }
+    }
+
+    @ServerRequestFilter(preMatching = true)
+    public Response check(HttpServerRequest request) {
+        if (!request.path().startsWith(PATH) || tokens.accepts(request.getParam("token"))) {
+            return null;
+        }
+        refused.increment();
+        return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError("unauthorized", "missing or wrong webhook token")).build();
+    }
+}

@@ -1,0 +1,82 @@
+package com.gempix2.orchestrator.flow;
+
+import static com.gempix2.orchestrator.flow.Requests.awaitDeadLetter;
+import static com.gempix2.orchestrator.flow.Requests.awaitResult;
+import static com.gempix2.orchestrator.flow.Requests.newId;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.gempix2.orchestrator.testing.KafkaBroker;
+import com.gempix2.orchestrator.testing.KafkaTopics;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Every entrance answers hostile input with its documented answer and goes on working. */
+@QuarkusTest
+@WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+class HostileInputTest {
+
+    @Test
+    void hostileMessagesGetTheirAnswersAndTheConsumerKeepsGoing() {
+        String tooLarge = newId("too-large");
+        KafkaTopics.send(tooLarge, "{\"requestId\": \"" + tooLarge + "\", \"prompt\": \"" + "x".repeat(300_000) + "\"}");
+        String deep = newId("deep");
+        KafkaTopics.send(deep, "{\"requestId\": \"" + deep + "\", \"n\": " + "[".repeat(5000) + "]".repeat(5000) + "}");
+        String wrongType = newId("wrong-type");
+        KafkaTopics.send(wrongType, "{\"requestId\": \"" + wrongType + "\", \"generationType\": \"text_to_image\", "
+                + "\"prompt\": [\"a\", \"list\"]}");
+        String hugeMetadata = newId("huge-metadata");
+        KafkaTopics.send(hugeMetadata, "{\"requestId\": \"" + hugeMetadata + "\", \"generationType\": \"text_to_image\", "
+                + "\"prompt\": \"p\", \"metadata\": {\"blob\": \"" + "m".repeat(20_000) + "\"}}");
+        String unknownFields = newId("unknown-fields");
+        KafkaTopics.send(unknownFields, "{\"requestId\": \"" + unknownFields + "\", \"generationType\": \"text_to_image\", "
+                + "\"prompt\": \"extra fields are ignored\", \"colour\": \"blue\", \"__proto__\": {\"admin\": true}}");
+
+        assertTrue(awaitDeadLetter(tooLarge).get(0).headers().get("dead-letter-reason").contains("over the limit"));
+        assertTrue(awaitDeadLetter(deep).get(0).headers().get("dead-letter-reason").startsWith("not valid JSON"));
+        assertEquals("prompt: must be a string", awaitResult(wrongType).json().path("error").path("message").asText());
+        assertTrue(awaitResult(hugeMetadata).json().path("error").path("message").asText().startsWith("metadata:"));
+        JsonNode accepted = awaitResult(unknownFields).json();
+        assertEquals("completed", accepted.path("status").asText(), "the consumer went on past every bad message");
+    }
+
+    @Test
+    void webhookTokenNeverReachesTheLog() throws IOException {
+        String canary = "canary-token-" + newId("t");
+        given().contentType(ContentType.JSON).body(Map.of("event", "images.failed", "uuid", "u"))
+                .post("/webhooks/gempix2?token=" + canary).then().statusCode(401);
+        given().contentType(ContentType.JSON).body("{not json")
+                .post("/webhooks/gempix2?token=test-token-2").then().statusCode(400);
+        given().contentType(ContentType.TEXT).body("x")
+                .post("/webhooks/gempix2?token=test-token-1&token=" + canary).then().statusCode(415);
+
+        // The access log is written once the answer has gone out: wait for the calls to appear in it.
+        String log = await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(Path.of("target", "quarkus-test.log")),
+                text -> text.contains("\"POST /webhooks/gempix2 HTTP/1.1\" 415"));
+        assertTrue(log.contains("\"POST /webhooks/gempix2 HTTP/1.1\" 401"), "the access log has the calls, without their query");
+        assertFalse(log.contains(canary), "a refused token is not logged");
+        assertFalse(log.contains("test-token-2") || log.contains("test-token-1"), "an accepted token is not logged");
+    }
+
+    @Test
+    void unauthenticatedWebhookIsRefusedBeforeItsBodyIsRead() {
+        given().contentType(ContentType.JSON).body("x".repeat(200_000))
+                .post("/webhooks/gempix2?token=nope").then().statusCode(401).body("code", equalTo("unauthorized"));
+    }
+}
