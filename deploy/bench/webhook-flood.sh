@@ -33,7 +33,8 @@ fi
 
 if [[ -z "$(component_pid service)" ]]; then
     step "Starting the local system"
-    bash "$LOCAL_DIR/run.sh" --keep-running >"$LOG_DIR/flood-run.log" 2>&1 || die "deploy/local/run.sh failed: see $LOG_DIR/flood-run.log"
+    mkdir -p "$WORK_DIR"
+    bash "$LOCAL_DIR/run.sh" --keep-running >"$WORK_DIR/flood-run.log" 2>&1 || die "deploy/local/run.sh failed: see $WORK_DIR/flood-run.log"
     started_here=1
 fi
 token="$(<"$WORK_DIR/webhook-token")"
