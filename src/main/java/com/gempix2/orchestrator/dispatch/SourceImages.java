@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.gempix2.orchestrator.job.ImageType;
 
@@ -149,8 +150,11 @@ final class SourceImages {
         long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
         InputStream body = response.body();
         // The client's timeout ends with the headers: a body that trickles is cut off by closing it.
-        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> close(response), config.source().timeout().toMillis(),
-                TimeUnit.MILLISECONDS);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+            timedOut.set(true);
+            close(response);
+        }, config.source().timeout().toMillis(), TimeUnit.MILLISECONDS);
         try (body) {
             if (declared > max) {
                 return new Fetched.Unusable("larger than " + max + " bytes");
@@ -164,7 +168,7 @@ final class SourceImages {
                     .<Fetched>map(type -> new Fetched.Image(bytes, type))
                     .orElseGet(() -> new Fetched.Unusable("not a JPEG, PNG or WebP image"));
         } catch (IOException e) {
-            return new Fetched.Unavailable(watchdog.isDone() ? "download took longer than " + config.source().timeout()
+            return new Fetched.Unavailable(timedOut.get() ? "download took longer than " + config.source().timeout()
                     : "download failed: " + e.getClass().getSimpleName());
         } finally {
             watchdog.cancel(false);
