@@ -68,7 +68,7 @@ public class Dispatcher {
     void tick() {
         jobs.expireOverdue(SWEEP_LIMIT);
         boolean resubmit = config.submitUnknownPolicy() == SubmitUnknownPolicy.RESUBMIT;
-        int interrupted = jobs.recoverStaleSubmissions(resubmit, SWEEP_LIMIT);
+        int interrupted = jobs.recoverStaleSubmissions(resubmit, config.dispatch().maxAttempts(), SWEEP_LIMIT);
         if (interrupted > 0) {
             registry.counter("gempix2.submit.unknown", "policy", config.submitUnknownPolicy().name().toLowerCase(),
                     "cause", "lease-expired").increment(interrupted);
@@ -87,7 +87,16 @@ public class Dispatcher {
                 client.release((Permit.Granted) permit);
                 return;
             }
-            if (!submit(claim.get(), (Permit.Granted) permit)) {
+            boolean goOn;
+            try {
+                goOn = submit(claim.get(), (Permit.Granted) permit);
+            } catch (RuntimeException e) {
+                // Whether the call was made is unknown: the job's lease runs out and the lease recovery decides.
+                Log.errorf(e, "Submitting %s failed unexpectedly; its lease will run out and be recovered",
+                        claim.get().requestId());
+                return;
+            }
+            if (!goOn) {
                 return;
             }
         }
@@ -169,27 +178,27 @@ public class Dispatcher {
      */
     private boolean uploadSource(ClaimedJob job, Permit.Granted permit) {
         SourceImage source = jobs.sourceOf(job);
-        byte[] bytes = source.bytes();
-        if (bytes == null) {
+        if (source.bytes() == null) {
+            // A download may take a while: the permit goes back first, so that it is not held meanwhile.
+            client.release(permit);
             SourceImages.Fetched fetched = sourceImages.fetch(source.url());
             if (fetched instanceof SourceImages.Fetched.Unusable unusable) {
-                client.release(permit);
                 jobs.finishClaimed(job, Outcome.rejected(ErrorCodes.SOURCE_IMAGE_UNUSABLE,
                         "sourceImage: " + unusable.reason()));
-                return true;
-            }
-            if (fetched instanceof SourceImages.Fetched.Unavailable unavailable) {
-                client.release(permit);
+            } else if (fetched instanceof SourceImages.Fetched.Unavailable unavailable) {
                 retryOrFail(job, ErrorCodes.SOURCE_IMAGE_UNUSABLE, "sourceImage: " + unavailable.reason());
-                return true;
+            } else {
+                // Kept with the job; its next turn uploads them with a fresh permit.
+                jobs.sourceFetched(job, ((SourceImages.Fetched.Image) fetched).bytes());
             }
-            bytes = ((SourceImages.Fetched.Image) fetched).bytes();
+            return true;
         }
+        byte[] bytes = source.bytes();
         String sha256 = sha256(bytes);
         Optional<UploadedSource> earlier = jobs.uploadedWithin(sha256, sourceConfig.source().reuseFor());
         if (earlier.isPresent()) {
             client.release(permit);
-            jobs.sourceUploaded(job, sha256, earlier.get().imageUrl(), earlier.get().imageKey());
+            jobs.sourceReused(job, earlier.get().imageUrl(), earlier.get().imageKey());
             return true;
         }
         ImageType type = ImageType.detect(bytes).orElseThrow();

@@ -8,6 +8,8 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +51,8 @@ final class SourceImages {
         return thread;
     });
 
+    private static final String UNRESOLVED = "the host could not be resolved";
+
     private final SourceConfig config;
     private final HttpClient client;
 
@@ -67,20 +71,29 @@ final class SourceImages {
         } catch (IllegalArgumentException e) {
             return new Fetched.Unusable("not a valid URL");
         }
+        // One deadline for every hop and the body: a download never outlasts it, whatever the redirects.
+        long deadline = System.nanoTime() + config.source().timeout().toNanos();
         for (int hop = 0; hop <= config.source().maxRedirects(); hop++) {
             String refused = refusal(target);
             if (refused != null) {
-                return new Fetched.Unusable(refused);
+                return refused.equals(UNRESOLVED) ? new Fetched.Unavailable(refused) : new Fetched.Unusable(refused);
+            }
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            if (left.isNegative() || left.isZero()) {
+                return new Fetched.Unavailable("download took longer than " + config.source().timeout());
             }
             HttpResponse<InputStream> response;
             try {
-                response = client.send(HttpRequest.newBuilder(target).timeout(config.source().timeout()).GET().build(),
+                response = client.send(HttpRequest.newBuilder(target).timeout(left).GET().build(),
                         HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
-                return new Fetched.Unavailable("download failed: " + e.getClass().getSimpleName());
+                // Which error it was would tell the sender about the network: the reason stays general.
+                return new Fetched.Unavailable("could not be downloaded");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Fetched.Unavailable("interrupted");
+            } catch (IllegalArgumentException e) {
+                return new Fetched.Unusable("not a valid URL");
             }
             int status = response.statusCode();
             if (status >= 300 && status < 400) {
@@ -89,7 +102,11 @@ final class SourceImages {
                 if (location == null) {
                     return new Fetched.Unusable("redirect without a Location");
                 }
-                target = target.resolve(location);
+                try {
+                    target = target.resolve(location);
+                } catch (IllegalArgumentException e) {
+                    return new Fetched.Unusable("redirect to a malformed location");
+                }
                 continue;
             }
             if (status != 200) {
@@ -98,7 +115,7 @@ final class SourceImages {
                         ? new Fetched.Unavailable("the source answered HTTP " + status)
                         : new Fetched.Unusable("the source answered HTTP " + status);
             }
-            return read(response);
+            return read(response, Duration.ofNanos(deadline - System.nanoTime()));
         }
         return new Fetched.Unusable("more than " + config.source().maxRedirects() + " redirects");
     }
@@ -122,7 +139,8 @@ final class SourceImages {
                 }
             }
         } catch (UnknownHostException e) {
-            return "unknown host";
+            // Perhaps a resolver hiccup: worth another try, unlike a refused address.
+            return UNRESOLVED;
         }
         return null;
     }
@@ -141,11 +159,28 @@ final class SourceImages {
             return first == 0 || (first == 100 && second >= 64 && second < 128)
                     || (first == 192 && second == 0 && (ip[2] & 0xFF) == 0) || (first == 198 && (second == 18 || second == 19));
         }
-        // fc00::/7 unique local addresses; IPv4-mapped addresses are checked as IPv4 by InetAddress already.
+        // IPv4 inside IPv6 (IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16): check the IPv4 part.
+        byte[] embedded = null;
+        if (allZero(ip, 0, 12)) {
+            embedded = Arrays.copyOfRange(ip, 12, 16);
+        } else if ((ip[0] & 0xFF) == 0x00 && (ip[1] & 0xFF) == 0x64 && (ip[2] & 0xFF) == 0xFF && (ip[3] & 0xFF) == 0x9B
+                && allZero(ip, 4, 12)) {
+            embedded = Arrays.copyOfRange(ip, 12, 16);
+        } else if ((ip[0] & 0xFF) == 0x20 && (ip[1] & 0xFF) == 0x02) {
+            embedded = Arrays.copyOfRange(ip, 2, 6);
+        }
+        if (embedded != null) {
+            try {
+                return internal(InetAddress.getByAddress(embedded));
+            } catch (UnknownHostException e) {
+                return true;
+            }
+        }
+        // fc00::/7 unique local addresses; IPv4-mapped addresses are turned into IPv4 by InetAddress already.
         return (ip[0] & 0xFE) == 0xFC;
     }
 
-    private Fetched read(HttpResponse<InputStream> response) {
+    private Fetched read(HttpResponse<InputStream> response, Duration left) {
         long max = config.source().maxBytes();
         long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
         InputStream body = response.body();
@@ -154,7 +189,7 @@ final class SourceImages {
         ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
             timedOut.set(true);
             close(response);
-        }, config.source().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        }, Math.max(1, left.toMillis()), TimeUnit.MILLISECONDS);
         try (body) {
             if (declared > max) {
                 return new Fetched.Unusable("larger than " + max + " bytes");
@@ -169,10 +204,19 @@ final class SourceImages {
                     .orElseGet(() -> new Fetched.Unusable("not a JPEG, PNG or WebP image"));
         } catch (IOException e) {
             return new Fetched.Unavailable(timedOut.get() ? "download took longer than " + config.source().timeout()
-                    : "download failed: " + e.getClass().getSimpleName());
+                    : "could not be downloaded");
         } finally {
             watchdog.cancel(false);
         }
+    }
+
+    private static boolean allZero(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void close(HttpResponse<InputStream> response) {

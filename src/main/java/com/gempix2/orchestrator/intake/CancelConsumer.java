@@ -55,8 +55,13 @@ public class CancelConsumer {
         }
         MDC.put("requestId", requestId);
         try {
-            Optional<CancelDecision> decision = StoreRetry.untilStored("Storing the cancel",
-                    () -> jobs.cancel(requestId));
+            Optional<CancelDecision> decision;
+            try {
+                decision = StoreRetry.untilStored("Storing the cancel", () -> jobs.cancel(requestId));
+            } catch (StoreRetry.NotStorable e) {
+                count("dead-lettered");
+                return record.nack(new RequestConsumer.DeadLetterReason("not storable: " + e.getMessage()));
+            }
             if (decision.isEmpty()) {
                 // Shutting down before the cancel was stored: leave the record unacknowledged for redelivery.
                 return new CompletableFuture<>();

@@ -50,9 +50,14 @@ public class RequestConsumer {
         JobSpec spec = invalid != null ? invalid.spec() : ((ParsedRequest.Valid) parsed).spec();
         MDC.put("requestId", spec.requestId());
         try {
-            Optional<IntakeDecision> stored = StoreRetry.untilStored("Storing the request", () -> invalid == null
-                    ? jobs.accept(spec)
-                    : jobs.reject(spec, invalid.code(), invalid.message()));
+            Optional<IntakeDecision> stored;
+            try {
+                stored = StoreRetry.untilStored("Storing the request", () -> invalid == null
+                        ? jobs.accept(spec)
+                        : jobs.reject(spec, invalid.code(), invalid.message()));
+            } catch (StoreRetry.NotStorable e) {
+                return deadLetter(record, "not storable: " + e.getMessage());
+            }
             if (stored.isEmpty()) {
                 // Shutting down before the job could be stored: leave the record unacknowledged for redelivery.
                 return new CompletableFuture<>();

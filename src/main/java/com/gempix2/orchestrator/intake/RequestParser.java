@@ -73,6 +73,9 @@ final class RequestParser {
         if (root == null || !root.isObject()) {
             return new ParsedRequest.Unreadable("not a JSON object");
         }
+        if (recordKey != null && recordKey.indexOf('\u0000') >= 0) {
+            return new ParsedRequest.Unreadable("record key contains NUL characters");
+        }
         JsonNode id = root.get("requestId");
         if (id == null || !id.isTextual() || !validId(id.asText())) {
             return new ParsedRequest.Unreadable("requestId: required, 1.." + MAX_ID_LENGTH + " printable characters");
@@ -142,6 +145,11 @@ final class RequestParser {
             String text = node.asText();
             if (text.codePointCount(0, text.length()) > maxLength) {
                 fail(name + ": longer than " + maxLength + " characters");
+                return null;
+            }
+            // PostgreSQL text cannot hold NUL: refused here, it would otherwise fail every attempt to store the job.
+            if (text.indexOf('\u0000') >= 0) {
+                fail(name + ": must not contain NUL characters");
                 return null;
             }
             return text;

@@ -1,5 +1,6 @@
 package com.gempix2.orchestrator.intake;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -10,7 +11,9 @@ import io.quarkus.logging.Log;
 
 /**
  * Retries a database write until it succeeds: a database outage must hold the partition (the offset
- * stays uncommitted), never dead-letter a good message.
+ * stays uncommitted), never dead-letter a good message. A write the database refuses for its content
+ * (SQLState class 22, data, or 23, integrity) will never succeed, and is not retried: it would stall the
+ * partition for good.
  */
 final class StoreRetry {
 
@@ -19,12 +22,27 @@ final class StoreRetry {
     private StoreRetry() {
     }
 
-    /** The write's result; empty only when the thread is interrupted (shutting down) before it succeeded. */
+    /** The database refused the content itself: trying again cannot help. */
+    static final class NotStorable extends RuntimeException {
+        NotStorable(String sqlState, Throwable cause) {
+            super("the database refuses its content (SQLState " + sqlState + ")", cause);
+        }
+    }
+
+    /**
+     * The write's result; empty only when the thread is interrupted (shutting down) before it succeeded.
+     *
+     * @throws NotStorable when the database refuses the content
+     */
     static <T> Optional<T> untilStored(String what, Supplier<T> write) {
         for (int attempt = 1;; attempt++) {
             try {
                 return Optional.of(write.get());
             } catch (RuntimeException e) {
+                String refused = contentRefused(e);
+                if (refused != null) {
+                    throw new NotStorable(refused, e);
+                }
                 Duration wait = BACKOFF.delay(attempt, Math::random);
                 Log.warnf("%s failed (attempt %d), retrying in %d ms: %s", what, attempt, wait.toMillis(),
                         e.getMessage());
@@ -36,5 +54,15 @@ final class StoreRetry {
                 }
             }
         }
+    }
+
+    private static String contentRefused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
     }
 }

@@ -143,6 +143,10 @@ public class Job {
         this.sourceBytes = null;
     }
 
+    void sourceFetched(byte[] bytes) {
+        this.sourceBytes = bytes;
+    }
+
     /** A source image still to be uploaded before the generation can be submitted. */
     public boolean needsSource() {
         return imageUrl == null && imageKey == null && (sourceUrl != null || sourceBytes != null);

@@ -202,12 +202,39 @@ public class JobService {
      */
     @Transactional
     public void sourceUploaded(ClaimedJob claim, String sha256, String imageUrl, String imageKey) {
-        UploadedSource upload = em.find(UploadedSource.class, sha256);
-        if (upload == null) {
-            em.persist(new UploadedSource(sha256, imageUrl, imageKey, clock.instant()));
-        } else {
-            upload.replace(imageUrl, imageKey, clock.instant());
-        }
+        // Two replicas may upload the same bytes at once: the later upload simply replaces the earlier.
+        em.createNativeQuery("""
+                insert into uploaded_source (sha256, image_url, image_key, uploaded_at) values (?1, ?2, ?3, ?4)
+                on conflict (sha256) do update set image_url = excluded.image_url, image_key = excluded.image_key,
+                uploaded_at = excluded.uploaded_at""")
+                .setParameter(1, sha256)
+                .setParameter(2, imageUrl)
+                .setParameter(3, imageKey)
+                .setParameter(4, clock.instant())
+                .executeUpdate();
+        sourceReady(claim, imageUrl, imageKey);
+    }
+
+    /** An earlier upload of the same bytes is used; it keeps its own age, so it is not reused past its time. */
+    @Transactional
+    public void sourceReused(ClaimedJob claim, String imageUrl, String imageKey) {
+        sourceReady(claim, imageUrl, imageKey);
+    }
+
+    /** A downloaded source image, kept with the job until its next turn uploads it. */
+    @Transactional
+    public void sourceFetched(ClaimedJob claim, byte[] bytes) {
+        heldLease(claim).ifPresent(job -> {
+            job.sourceFetched(bytes);
+            if (job.cancelRequested()) {
+                finish(job, Outcome.cancelled("cancelled before it was submitted", null));
+            } else {
+                job.requeue(clock.instant(), false);
+            }
+        });
+    }
+
+    private void sourceReady(ClaimedJob claim, String imageUrl, String imageKey) {
         heldLease(claim).ifPresent(job -> {
             job.sourceReady(imageUrl, imageKey);
             if (job.cancelRequested()) {
@@ -245,7 +272,7 @@ public class JobService {
      * whether Gempix2 took it is unknown. {@code resubmit} requeues them, otherwise they fail with 9004.
      */
     @Transactional
-    public int recoverStaleSubmissions(boolean resubmit, int limit) {
+    public int recoverStaleSubmissions(boolean resubmit, int maxAttempts, int limit) {
         Instant now = clock.instant();
         List<Job> stale = jobs.lockStaleSubmissions(now, limit);
         for (Job job : stale) {
@@ -253,6 +280,9 @@ public class JobService {
                     resubmit ? "submitting again" : "failing it");
             if (job.cancelRequested()) {
                 finish(job, Outcome.cancelled("cancelled while its submission was interrupted", null));
+            } else if (resubmit && job.attempts() >= maxAttempts) {
+                finish(job, Outcome.failed(ErrorCodes.SUBMIT_OUTCOME_UNKNOWN,
+                        "gave up after " + job.attempts() + " interrupted submissions", null));
             } else if (resubmit) {
                 job.requeue(now, true);
             } else {
@@ -270,12 +300,18 @@ public class JobService {
     @Transactional
     public WebhookDecision applyWebhook(IncomingWebhook webhook, int parkMax) {
         jobs.lockUuid(webhook.uuid());
-        if (webhook.deliveryId() != null) {
-            if (em.find(WebhookDelivery.class, webhook.deliveryId()) != null) {
-                return WebhookDecision.DUPLICATE_DELIVERY;
-            }
+        if (webhook.deliveryId() != null && em.find(WebhookDelivery.class, webhook.deliveryId()) != null) {
+            return WebhookDecision.DUPLICATE_DELIVERY;
+        }
+        WebhookDecision decision = decide(webhook, parkMax);
+        // Only a delivery that was taken in is remembered: one refused (503) must be taken when it is sent again.
+        if (webhook.deliveryId() != null && decision != WebhookDecision.PARK_FULL) {
             em.persist(new WebhookDelivery(webhook.deliveryId(), clock.instant()));
         }
+        return decision;
+    }
+
+    private WebhookDecision decide(IncomingWebhook webhook, int parkMax) {
         Optional<Job> job = jobs.lockByUuid(webhook.uuid());
         if (job.isEmpty()) {
             if (em.find(ParkedWebhook.class, webhook.uuid()) != null) {
@@ -289,6 +325,11 @@ public class JobService {
         }
         if (job.get().status().isTerminal()) {
             return WebhookDecision.ALREADY_FINISHED;
+        }
+        if (webhook.confirm()) {
+            // Not confirmed yet (the job was stored only now): the poller asks Gempix2 at once.
+            job.get().pollScheduled(clock.instant(), false);
+            return WebhookDecision.CONFIRMING;
         }
         finish(job.get(), webhook.outcome());
         return WebhookDecision.APPLIED;

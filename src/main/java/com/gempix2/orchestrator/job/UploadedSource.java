@@ -24,19 +24,6 @@ public class UploadedSource {
     protected UploadedSource() {
     }
 
-    UploadedSource(String sha256, String imageUrl, String imageKey, Instant uploadedAt) {
-        this.sha256 = sha256;
-        this.imageUrl = imageUrl;
-        this.imageKey = imageKey;
-        this.uploadedAt = uploadedAt;
-    }
-
-    void replace(String newImageUrl, String newImageKey, Instant at) {
-        this.imageUrl = newImageUrl;
-        this.imageKey = newImageKey;
-        this.uploadedAt = at;
-    }
-
     public String imageUrl() {
         return imageUrl;
     }

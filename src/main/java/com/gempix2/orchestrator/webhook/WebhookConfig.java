@@ -20,7 +20,7 @@ public interface WebhookConfig {
      */
     Optional<String> webhookSigningSecret();
 
-    /** Re-read {@code GET /image-status/{uuid}} before trusting a completion: never, always, when-unsigned. */
+    /** Re-read {@code GET /image-status/{uuid}} before trusting a webhook's outcome: never, always, when-unsigned. */
     @WithDefault("never")
     ConfirmPolicy webhookConfirm();
 

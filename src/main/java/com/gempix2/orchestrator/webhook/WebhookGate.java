@@ -3,6 +3,7 @@ package com.gempix2.orchestrator.webhook;
 import java.util.List;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 import com.gempix2.orchestrator.http.ApiError;
 import com.gempix2.orchestrator.http.Tokens;
@@ -10,15 +11,17 @@ import com.gempix2.orchestrator.http.Tokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * Refuses a webhook without a valid {@code ?token=} before anything else happens: before routing and
- * before its body is read, so that a flood of unauthenticated calls costs a hash and a 401 each.
- * Application-scoped, so that it is made at run time, when the configuration is there.
+ * Refuses a webhook without a valid {@code ?token=} before its body is read, so that a flood of
+ * unauthenticated calls costs a hash and a 401 each. It runs after routing and asks which resource was
+ * matched, not which path was asked for: {@code /webhooks/%67empix2} or {@code //webhooks/gempix2} reach
+ * the same resource and meet the same check. Application-scoped, so that it is made at run time, when the
+ * configuration is there.
  */
 @ApplicationScoped
 public class WebhookGate {
@@ -36,9 +39,10 @@ public class WebhookGate {
         }
     }
 
-    @ServerRequestFilter(preMatching = true)
-    public Response check(HttpServerRequest request) {
-        if (!request.path().startsWith(PATH) || tokens.accepts(request.getParam("token"))) {
+    @ServerRequestFilter
+    public Response check(ContainerRequestContext request, SimpleResourceInfo resource) {
+        if (resource.getResourceClass() != WebhookResource.class
+                || tokens.accepts(request.getUriInfo().getQueryParameters().getFirst("token"))) {
             return null;
         }
         refused.increment();

@@ -17,7 +17,6 @@ import com.gempix2.orchestrator.job.CompletedVia;
 import com.gempix2.orchestrator.job.ErrorCodes;
 import com.gempix2.orchestrator.job.IncomingWebhook;
 import com.gempix2.orchestrator.job.JobService;
-import com.gempix2.orchestrator.job.JobStatus;
 import com.gempix2.orchestrator.job.Outcome;
 import com.gempix2.orchestrator.job.WebhookDecision;
 import com.gempix2.orchestrator.provider.Gempix2Client;
@@ -32,7 +31,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * Checks an authenticated webhook's size, type, signature and shape, then hands its outcome to the
- * job with that uuid, confirming a completion with Gempix2 first where the policy asks. Nothing
+ * job with that uuid, confirming it with Gempix2 first where the policy asks. Nothing
  * changes unless every check passes. ({@link WebhookGate} has checked the token already.)
  */
 @ApplicationScoped
@@ -49,6 +48,8 @@ public class WebhookService {
     private final MeterRegistry registry;
     private final Signatures signatures;
     private final ImageHosts imageHosts;
+    private static final int MAX_UNKNOWN_EVENTS_LOGGED = 100;
+
     private final Set<String> unknownEvents = ConcurrentHashMap.newKeySet();
 
     WebhookService(JobService jobs, Gempix2Client client, WebhookConfig config, ObjectMapper mapper,
@@ -84,7 +85,8 @@ public class WebhookService {
         Signatures.Check signature = signatures.check(headers, body);
         WebhookPayload payload = WebhookPayload.read(parse(body), config.allowHttp());
         if (!payload.recognised()) {
-            if (unknownEvents.add(payload.event())) {
+            // Logged once per name, for a bounded number of names: a sender cannot fill memory with them.
+            if (unknownEvents.size() < MAX_UNKNOWN_EVENTS_LOGGED && unknownEvents.add(payload.event())) {
                 Log.errorf("Ignoring webhooks of unknown event type '%s'", payload.event());
             }
             return new Receipt("ignored", 202);
@@ -96,7 +98,7 @@ public class WebhookService {
         }
         MDC.put("uuid", payload.uuid());
         try {
-            boolean confirm = outcome.status() == JobStatus.COMPLETED && switch (config.webhookConfirm()) {
+            boolean confirm = switch (config.webhookConfirm()) {
                 case NEVER -> false;
                 case ALWAYS -> true;
                 case WHEN_UNSIGNED -> !signature.signed();
@@ -108,6 +110,7 @@ public class WebhookService {
                     return new Receipt("confirming", 202);
                 }
                 outcome = confirmed.get();
+                confirm = false;
             }
             WebhookDecision decision = jobs.applyWebhook(
                     new IncomingWebhook(payload.uuid(), outcome, signature.deliveryId(), confirm),

@@ -44,6 +44,9 @@ class HostileInputTest {
         String hugeMetadata = newId("huge-metadata");
         KafkaTopics.send(hugeMetadata, "{\"requestId\": \"" + hugeMetadata + "\", \"generationType\": \"text_to_image\", "
                 + "\"prompt\": \"p\", \"metadata\": {\"blob\": \"" + "m".repeat(20_000) + "\"}}");
+        String nul = newId("nul");
+        KafkaTopics.send(nul, "{\"requestId\": \"" + nul + "\", \"generationType\": \"text_to_image\", "
+                + "\"prompt\": \"a\\u0000b\"}");
         String unknownFields = newId("unknown-fields");
         KafkaTopics.send(unknownFields, "{\"requestId\": \"" + unknownFields + "\", \"generationType\": \"text_to_image\", "
                 + "\"prompt\": \"extra fields are ignored\", \"colour\": \"blue\", \"__proto__\": {\"admin\": true}}");
@@ -52,6 +55,8 @@ class HostileInputTest {
         assertTrue(awaitDeadLetter(deep).get(0).headers().get("dead-letter-reason").startsWith("not valid JSON"));
         assertEquals("prompt: must be a string", awaitResult(wrongType).json().path("error").path("message").asText());
         assertTrue(awaitResult(hugeMetadata).json().path("error").path("message").asText().startsWith("metadata:"));
+        assertEquals("prompt: must not contain NUL characters",
+                awaitResult(nul).json().path("error").path("message").asText());
         JsonNode accepted = awaitResult(unknownFields).json();
         assertEquals("completed", accepted.path("status").asText(), "the consumer went on past every bad message");
     }
@@ -72,6 +77,17 @@ class HostileInputTest {
         assertTrue(log.contains("\"POST /webhooks/gempix2 HTTP/1.1\" 401"), "the access log has the calls, without their query");
         assertFalse(log.contains(canary), "a refused token is not logged");
         assertFalse(log.contains("test-token-2") || log.contains("test-token-1"), "an accepted token is not logged");
+    }
+
+    @Test
+    void pathTricksMeetTheSameTokenCheck() {
+        String forged = "{\"event\": \"images.failed\", \"uuid\": \"u-trick\"}";
+        for (String path : new String[] {"/webhooks/%67empix2", "//webhooks/gempix2", "/x/../webhooks/gempix2",
+            "/webhooks/gempix2/", "/WEBHOOKS/gempix2"}) {
+            int status = given().urlEncodingEnabled(false).contentType(ContentType.JSON).body(forged)
+                    .post(path).then().extract().statusCode();
+            assertTrue(status == 401 || status == 404 || status == 405, path + " answered " + status);
+        }
     }
 
     @Test

@@ -123,6 +123,15 @@ class RequestParserTest {
     }
 
     @Test
+    void nulCharactersAreRefusedBeforeTheDatabaseSeesThem() {
+        assertEquals("prompt: must not contain NUL characters",
+                invalid("{\"requestId\":\"n1\",\"generationType\":\"text_to_image\",\"prompt\":\"a\\u0000b\"}"));
+        assertInstanceOf(ParsedRequest.Unreadable.class, parser.parse("key\u0000",
+                "{\"requestId\":\"n2\",\"generationType\":\"text_to_image\",\"prompt\":\"p\"}"
+                        .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void rejectedRequestKeepsWhatCouldBeRead() {
         ParsedRequest.Invalid result = assertInstanceOf(ParsedRequest.Invalid.class,
                 parse("{\"requestId\":\"r3\",\"generationType\":\"text_to_image\",\"prompt\":\"\","
