@@ -14,12 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.gempix2.orchestrator.testing.Budget;
+import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.Simulator;
 
@@ -32,21 +30,12 @@ import jakarta.inject.Inject;
 /** An upstream that keeps failing is left alone for a while, then probed once; unknown outcomes are resubmitted. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
-class BreakerTest {
+class BreakerTest extends FreshAccountTest {
 
     private static final String UPSTREAM_HEALTH = "http://127.0.0.1:19001/q/health/group/upstream";
 
     @Inject
-    Budget budget;
-
-    @Inject
     MeterRegistry registry;
-
-    @BeforeEach
-    @AfterEach
-    void freshAccount() {
-        budget.reset();
-    }
 
     @Test
     void failingUpstreamOpensTheCircuitAndOneProbeClosesIt() {

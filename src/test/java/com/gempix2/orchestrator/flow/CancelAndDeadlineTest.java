@@ -13,12 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.gempix2.orchestrator.testing.Budget;
+import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.KafkaTopics.Received;
@@ -35,23 +33,13 @@ import jakarta.inject.Inject;
 /** Deadlines and cancel messages end jobs without spending calls where none was made yet. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
-class CancelAndDeadlineTest {
-
-    @Inject
-    Budget budget;
+class CancelAndDeadlineTest extends FreshAccountTest {
 
     @Inject
     MutableClock clock;
 
     @Inject
     MeterRegistry registry;
-
-    @BeforeEach
-    @AfterEach
-    void freshAccount() {
-        budget.reset();
-        clock.reset();
-    }
 
     @Test
     void deadlinePassedBeforeSubmissionExpiresWithoutACall() {

@@ -13,11 +13,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.gempix2.orchestrator.testing.Budget;
+import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.Operator;
@@ -26,21 +24,11 @@ import com.gempix2.orchestrator.testing.Simulator;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 
 /** Under scarcity: high priority first, low last, and one tenant's flood does not hold up another tenant. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
-class OrderTest {
-
-    @Inject
-    Budget budget;
-
-    @BeforeEach
-    @AfterEach
-    void freshAccount() {
-        budget.reset();
-    }
+class OrderTest extends FreshAccountTest {
 
     @Test
     void priorityFirstThenTenantsTakeTurns() {

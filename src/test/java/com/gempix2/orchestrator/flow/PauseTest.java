@@ -13,12 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.gempix2.orchestrator.testing.Budget;
+import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.Operator;
@@ -28,7 +26,6 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
-import jakarta.inject.Inject;
 
 /**
  * Credits (1001), a refused key (1002) and an operator pause stop submissions for every replica; a
@@ -36,18 +33,9 @@ import jakarta.inject.Inject;
  */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
-class PauseTest {
+class PauseTest extends FreshAccountTest {
 
     private static final String MANAGEMENT = "http://127.0.0.1:19001";
-
-    @Inject
-    Budget budget;
-
-    @BeforeEach
-    @AfterEach
-    void freshAccount() {
-        budget.reset();
-    }
 
     @Test
     void outOfCreditsPausesSubmissionsUntilAProbeSucceeds() {

@@ -16,14 +16,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.gempix2.orchestrator.job.JobRepository;
 import com.gempix2.orchestrator.job.JobStatus;
-import com.gempix2.orchestrator.testing.Budget;
+import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.KafkaTopics.Received;
@@ -40,7 +38,7 @@ import jakarta.inject.Inject;
 /** Requests in on Kafka, results out on Kafka, with the real broker, PostgreSQL and the simulator. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
-class PipelineTest {
+class PipelineTest extends FreshAccountTest {
 
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
 
@@ -49,16 +47,6 @@ class PipelineTest {
 
     @Inject
     JobRepository jobs;
-
-    @Inject
-    Budget budget;
-
-    @BeforeEach
-    @AfterEach
-    void freshAccount() {
-        budget.reset();
-        clock.reset();
-    }
 
     @Test
     void requestCompletesViaWebhook() {

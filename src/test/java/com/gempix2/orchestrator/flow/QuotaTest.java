@@ -14,12 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.gempix2.orchestrator.testing.Budget;
+import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.Simulator;
@@ -29,13 +27,12 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 
 /** The upstream's own word on the rate limit (headers, 1003) bounds the budget, whatever was configured. */
 @QuarkusTest
 @TestProfile(QuotaTest.FourSecondWindows.class)
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
-class QuotaTest {
+class QuotaTest extends FreshAccountTest {
 
     /** Windows of 4 s instead of an hour, so that a window's reset comes within the test. */
     public static class FourSecondWindows implements QuarkusTestProfile {
@@ -46,15 +43,6 @@ class QuotaTest {
     }
 
     private static final String MANAGEMENT = "http://127.0.0.1:19001";
-
-    @Inject
-    Budget budget;
-
-    @BeforeEach
-    @AfterEach
-    void freshAccount() {
-        budget.reset();
-    }
 
     @Test
     void upstreamHeadersStopCallsBeforeGempix2HasToSay1003() {

@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.gempix2.orchestrator.testing.Budget;
+import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.Simulator;
@@ -21,21 +19,11 @@ import com.gempix2.orchestrator.testing.Simulator;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 
 /** image_to_image with a sourceImage: the service uploads it to Gempix2 first, once per distinct image. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
-class SourceImageTest {
-
-    @Inject
-    Budget budget;
-
-    @BeforeEach
-    @AfterEach
-    void freshAccount() {
-        budget.reset();
-    }
+class SourceImageTest extends FreshAccountTest {
 
     @Test
     void base64SourceIsUploadedOnceForTheSameBytes() {

@@ -10,12 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.gempix2.orchestrator.testing.Budget;
+import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.Simulator;
 
@@ -31,7 +29,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @TestProfile(UnknownOutcomeFailPolicyTest.FailPolicy.class)
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
-class UnknownOutcomeFailPolicyTest {
+class UnknownOutcomeFailPolicyTest extends FreshAccountTest {
 
     /** A second charge is worse than a lost request, for this operator. */
     public static class FailPolicy implements QuarkusTestProfile {
@@ -42,16 +40,7 @@ class UnknownOutcomeFailPolicyTest {
     }
 
     @Inject
-    Budget budget;
-
-    @Inject
     MeterRegistry registry;
-
-    @BeforeEach
-    @AfterEach
-    void freshAccount() {
-        budget.reset();
-    }
 
     @Test
     void submissionWithoutAnAnswerFailsWith9004() {

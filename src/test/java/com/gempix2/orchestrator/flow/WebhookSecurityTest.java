@@ -11,12 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.gempix2.orchestrator.testing.Budget;
+import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.Operator;
 import com.gempix2.orchestrator.testing.Simulator;
@@ -39,7 +37,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @TestProfile(WebhookSecurityTest.Hardened.class)
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
-class WebhookSecurityTest {
+class WebhookSecurityTest extends FreshAccountTest {
 
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final String ROUTE = "/webhooks/gempix2?token=test-token-1";
@@ -56,16 +54,7 @@ class WebhookSecurityTest {
     }
 
     @Inject
-    Budget budget;
-
-    @Inject
     MeterRegistry registry;
-
-    @BeforeEach
-    @AfterEach
-    void freshAccount() {
-        budget.reset();
-    }
 
     @Test
     void unsignedCompletionIsConfirmedWithGempix2() {

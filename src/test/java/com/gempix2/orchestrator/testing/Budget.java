@@ -5,20 +5,24 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 /**
- * A fresh Gempix2 account between tests: the simulator reset, and the shared rate budget forgetting what
- * one test taught it about the upstream (a smaller limit, a pause), so that it cannot hold up the next.
+ * A fresh Gempix2 account between tests: the simulator reset, the clock back to real time, and the shared
+ * rate budget forgetting what one test taught it about the upstream (a smaller limit, a pause), so that
+ * it cannot hold up the next.
  */
 @ApplicationScoped
 public class Budget {
 
     private final EntityManager em;
+    private final MutableClock clock;
 
-    Budget(EntityManager em) {
+    Budget(EntityManager em, MutableClock clock) {
         this.em = em;
+        this.clock = clock;
     }
 
     public void reset() {
         Simulator.reset();
+        clock.reset();
         QuarkusTransaction.requiringNew().run(() -> {
             em.createNativeQuery("delete from rate_permit").executeUpdate();
             em.createNativeQuery("""
