@@ -48,7 +48,8 @@ public class RequestConsumer {
         }
         ParsedRequest.Invalid invalid = parsed instanceof ParsedRequest.Invalid i ? i : null;
         JobSpec spec = invalid != null ? invalid.spec() : ((ParsedRequest.Valid) parsed).spec();
-        MDC.put("requestId", spec.requestId());
+        boolean keyed = JobSpec.isKeyed(spec.requestId());
+        MDC.put("requestId", keyed ? "(none)" : spec.requestId());
         try {
             Optional<IntakeDecision> stored;
             try {
@@ -68,7 +69,8 @@ public class RequestConsumer {
                 return deadLetter(record, DUPLICATE_REQUEST_ID);
             }
             if (decision == IntakeDecision.REJECTED) {
-                Log.infof("Rejected request %s: %s", spec.requestId(), invalid.message());
+                Log.infof("Rejected %s: %s", keyed ? "a request without a requestId" : "request " + spec.requestId(),
+                        invalid.message());
             }
             return record.ack();
         } finally {

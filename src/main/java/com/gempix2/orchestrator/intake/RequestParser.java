@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.gempix2.orchestrator.job.ErrorCodes;
+import com.gempix2.orchestrator.job.GenerationKind;
 import com.gempix2.orchestrator.job.ImageType;
 import com.gempix2.orchestrator.job.JobSpec;
 import com.gempix2.orchestrator.job.Priority;
@@ -34,8 +35,6 @@ import com.gempix2.orchestrator.job.SourceImage;
  */
 final class RequestParser {
 
-    static final Set<String> GENERATION_TYPES = Set.of("text_to_image", "image_to_image");
-    static final Set<String> ASPECT_RATIOS = Set.of("auto", "16:9", "9:16", "1:1");
     private static final Pattern WHITESPACE = Pattern.compile("\\s");
     static final Set<String> IMAGE_CONTENT_TYPES = Set.of("image/jpeg", "image/png", "image/webp");
     private static final int MAX_ID_LENGTH = 128;
@@ -78,7 +77,13 @@ final class RequestParser {
         }
         JsonNode id = root.get("requestId");
         if (id == null || !id.isTextual() || !validId(id.asText())) {
-            return new ParsedRequest.Unreadable("requestId: required, 1.." + MAX_ID_LENGTH + " printable characters");
+            String problem = "requestId: required, 1.." + MAX_ID_LENGTH + " printable characters";
+            if (recordKey == null || recordKey.isEmpty()) {
+                // Nothing to key a result by: only the dead-letter topic can answer it.
+                return new ParsedRequest.Unreadable(problem);
+            }
+            // The record key stands in for the requestId: the producer gets a rejected result under its key.
+            return new ParsedRequest.Invalid(JobSpec.keyedRejection(recordKey, hash(root)), 1000, problem);
         }
         return new Check(root, id.asText(), recordKey, hash(root)).run();
     }
@@ -100,12 +105,12 @@ final class RequestParser {
         }
 
         ParsedRequest run() {
-            String generationType = oneOf("generationType", GENERATION_TYPES, null);
+            String generationType = oneOf("generationType", GenerationKind.TYPES, null);
             String prompt = string("prompt", true, rules.promptMaxLength());
             if (prompt != null && prompt.isBlank()) {
                 fail("prompt: must not be blank");
             }
-            String aspectRatio = oneOf("aspectRatio", ASPECT_RATIOS, "auto");
+            String aspectRatio = oneOf("aspectRatio", GenerationKind.ASPECT_RATIOS, "auto");
             String imageUrl = url("imageUrl");
             String imageKey = string("imageKey", false, MAX_KEY_LENGTH);
             SourceImage sourceImage = sourceImage(generationType, imageUrl != null || imageKey != null);

@@ -65,6 +65,11 @@ public class Job {
     @Column(name = "next_poll_at")
     private Instant nextPollAt;
     private int polls;
+    /** How long the generation took (webhook) or takes at least (a poll's estimate): a sample of its kind. */
+    @Column(name = "generation_ms")
+    private Long generationMs;
+    @Column(name = "webhook_after_poll", nullable = false)
+    private boolean webhookAfterPoll;
     @Column(name = "received_at", nullable = false, updatable = false)
     private Instant receivedAt;
     @Column(name = "submitted_at")
@@ -169,7 +174,23 @@ public class Job {
         }
     }
 
+    /** Its webhook came after a poll had brought the outcome: webhooks arrive, only later than the poll. */
+    void webhookCameLate() {
+        if (completedVia == CompletedVia.POLL) {
+            webhookAfterPoll = true;
+        }
+    }
+
+    /** A poll found the generation still running: it takes at least {@code millis} from submission. */
+    void runsAtLeast(long millis) {
+        generationMs = generationMs == null ? millis : Math.max(generationMs, millis);
+    }
+
     void finish(Outcome outcome, Instant now) {
+        if (outcome.via() == CompletedVia.WEBHOOK && submittedAt != null) {
+            // The webhook comes as the generation ends: the exact sample, whatever polls estimated before.
+            generationMs = java.time.Duration.between(submittedAt, now).toMillis();
+        }
         moveTo(outcome.status());
         this.resultImageUrl = outcome.imageUrl();
         this.errorCode = outcome.errorCode();

@@ -1,6 +1,7 @@
 package com.gempix2.orchestrator.job;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -92,12 +93,63 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
                 order by lease_until limit ?2 for update skip locked""", now, limit);
     }
 
-    List<Job> lockDueForPoll(Instant now, Instant submittedBefore, int limit) {
+    /**
+     * Submitted jobs whose next poll is due; one never polled is due once it was submitted before the cutoff
+     * of its kind ({@code otherwise} for a kind without one).
+     */
+    List<Job> lockDueForPoll(Instant now, Map<GenerationKind, Instant> firstPollCutoffs, Instant otherwise, int limit) {
+        StringBuilder cutoff = new StringBuilder("case");
+        List<Object> params = new ArrayList<>(List.of(now));
+        firstPollCutoffs.forEach((kind, before) -> {
+            cutoff.append(" when generation_type = ?").append(params.size() + 1)
+                    .append(" and aspect_ratio = ?").append(params.size() + 2)
+                    .append(" then cast(?").append(params.size() + 3).append(" as timestamptz)");
+            params.addAll(List.of(kind.generationType(), kind.aspectRatio(), before));
+        });
+        cutoff.append(" else cast(?").append(params.size() + 1).append(" as timestamptz) end");
+        if (firstPollCutoffs.isEmpty()) {
+            cutoff.setLength(0);
+            cutoff.append("cast(?").append(params.size() + 1).append(" as timestamptz)");
+        }
+        params.add(otherwise);
+        params.add(limit);
         return lockList("""
                 select * from job where status = 'SUBMITTED'
-                and (next_poll_at <= ?1 or (next_poll_at is null and submitted_at <= ?2))
-                order by coalesce(next_poll_at, submitted_at) limit ?3 for update skip locked""",
-                now, submittedBefore, limit);
+                and (next_poll_at <= ?1 or (next_poll_at is null and submitted_at <= %s))
+                order by coalesce(next_poll_at, submitted_at) limit ?%d for update skip locked"""
+                .formatted(cutoff, params.size()), params.toArray());
+    }
+
+    /**
+     * The {@code quantiles} of the generation times (ms) of the latest {@code sample} jobs of {@code kind} that
+     * have one, followed by how many there were; the quantiles are null when there were none.
+     */
+    Object[] generationQuantiles(GenerationKind kind, double low, double high, int sample) {
+        return (Object[]) getEntityManager().createNativeQuery("""
+                select percentile_cont(?1) within group (order by generation_ms),
+                       percentile_cont(?2) within group (order by generation_ms), count(*)
+                from (select generation_ms from job where generation_type = ?3 and aspect_ratio = ?4
+                      and generation_ms is not null and finished_at is not null
+                      order by finished_at desc limit ?5) latest""")
+                .setParameter(1, low)
+                .setParameter(2, high)
+                .setParameter(3, kind.generationType())
+                .setParameter(4, kind.aspectRatio())
+                .setParameter(5, sample)
+                .getSingleResult();
+    }
+
+    /**
+     * For the latest {@code limit} outcomes that came from Gempix2 (by webhook or poll), newest first: whether
+     * each came by poll with no webhook after it.
+     */
+    @SuppressWarnings("unchecked")
+    List<Boolean> latestOutcomesPolledOnly(int limit) {
+        return getEntityManager().createNativeQuery("""
+                select completed_via = 'POLL' and not webhook_after_poll from job where completed_via is not null
+                order by finished_at desc limit ?1""", Boolean.class)
+                .setParameter(1, limit)
+                .getResultList();
     }
 
     List<Job> lockSubmittedBefore(Instant cutoff, int limit) {

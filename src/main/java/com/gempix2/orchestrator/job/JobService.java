@@ -3,7 +3,9 @@ package com.gempix2.orchestrator.job;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.micrometer.core.instrument.Counter;
@@ -324,6 +326,7 @@ public class JobService {
             return WebhookDecision.PARKED;
         }
         if (job.get().status().isTerminal()) {
+            job.get().webhookCameLate();
             return WebhookDecision.ALREADY_FINISHED;
         }
         if (webhook.confirm()) {
@@ -366,27 +369,65 @@ public class JobService {
     }
 
     /**
-     * Leases up to {@code limit} submitted jobs whose next poll is due, so no other poller takes
-     * them; a job never polled is due {@code firstAfter} its submission.
+     * Leases up to {@code limit} submitted jobs whose next poll is due, so no other poller takes them; a job
+     * never polled is due {@code overdueAfter} its kind's time after its submission ({@code otherwise} for a
+     * kind without one).
      */
     @Transactional
-    public List<PollTarget> claimDueForPoll(Duration firstAfter, Duration lease, int limit) {
+    public List<PollTarget> claimDueForPoll(Map<GenerationKind, Duration> overdueAfter, Duration otherwise,
+            Duration lease, int limit) {
         Instant now = clock.instant();
-        return jobs.lockDueForPoll(now, now.minus(firstAfter), limit).stream().map(job -> {
+        Map<GenerationKind, Instant> cutoffs = new LinkedHashMap<>();
+        overdueAfter.forEach((kind, after) -> cutoffs.put(kind, now.minus(after)));
+        return jobs.lockDueForPoll(now, cutoffs, now.minus(otherwise), limit).stream().map(job -> {
             job.pollScheduled(now.plus(lease), false);
             return new PollTarget(job.id(), job.requestId(), job.uuid(), job.polls(), job.submittedAt());
         }).toList();
     }
 
-    /** Records a poll: an outcome finishes the job (unless a webhook did first), else the next poll time. */
+    /**
+     * Records a poll: an outcome finishes the job (unless a webhook did first), else the next poll time and,
+     * when the generation is still running, how long it takes at least.
+     */
     @Transactional
-    public void polled(PollTarget target, Optional<Outcome> outcome, Instant nextPollAt) {
+    public void polled(PollTarget target, Optional<Outcome> outcome, Instant nextPollAt, Duration runsAtLeast) {
         Job job = jobs.lockById(target.id()).orElseThrow();
         if (job.status() != JobStatus.SUBMITTED) {
             return;
         }
         job.pollScheduled(nextPollAt, true);
+        if (runsAtLeast != null) {
+            job.runsAtLeast(runsAtLeast.toMillis());
+        }
         outcome.ifPresent(o -> finish(job, o));
+    }
+
+    /**
+     * Generation times of each kind over its latest {@code sample} outcomes that have one: the {@code low} and
+     * {@code high} quantiles, for kinds with at least {@code minSamples} of them.
+     */
+    @Transactional
+    public Map<GenerationKind, GenerationTimes> generationTimes(double low, double high, int sample, int minSamples) {
+        Map<GenerationKind, GenerationTimes> times = new LinkedHashMap<>();
+        for (GenerationKind kind : GenerationKind.ALL) {
+            Object[] row = jobs.generationQuantiles(kind, low, high, sample);
+            long count = ((Number) row[2]).longValue();
+            if (count >= minSamples) {
+                times.put(kind, new GenerationTimes(Duration.ofMillis(((Number) row[0]).longValue()),
+                        Duration.ofMillis(((Number) row[1]).longValue()), count));
+            }
+        }
+        return times;
+    }
+
+    /**
+     * Whether each of the latest {@code count} outcomes came by poll and no webhook followed any of them: then no
+     * webhook is coming in.
+     */
+    @Transactional
+    public boolean lastOutcomesAllPolled(int count) {
+        List<Boolean> polledOnly = jobs.latestOutcomesPolledOnly(count);
+        return polledOnly.size() == count && polledOnly.stream().allMatch(Boolean.TRUE::equals);
     }
 
     /** Reschedules a poll that could not be made (no quota, upstream paused): no poll is counted. */

@@ -3,7 +3,10 @@ package com.gempix2.orchestrator.poll;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.MDC;
 
@@ -21,9 +24,9 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The fallback for lost webhooks: polls {@code GET /image-status/{uuid}} for submitted jobs whose
- * webhook is overdue, at growing intervals, and fails jobs that get no outcome in time (9002).
- * Only overdue jobs are polled, because every poll spends a call of the account's quota.
+ * The fallback for lost webhooks: polls {@code GET /image-status/{uuid}} for submitted jobs whose webhook is
+ * overdue ({@link OverdueTimes}), then as each poll's estimate says, and fails jobs that get no outcome in
+ * time (9002). Only overdue jobs are polled, because every poll spends a call of the account's quota.
  */
 @ApplicationScoped
 public class Poller {
@@ -33,13 +36,18 @@ public class Poller {
     private final JobService jobs;
     private final Gempix2Client client;
     private final PollConfig config;
+    private final OverdueTimes overdue;
+    private final WebhookWatch webhooks;
     private final Clock clock;
-    private final java.util.Set<String> unrecognisedStatuses = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> unrecognisedStatuses = ConcurrentHashMap.newKeySet();
 
-    Poller(JobService jobs, Gempix2Client client, PollConfig config, Clock clock) {
+    Poller(JobService jobs, Gempix2Client client, PollConfig config, OverdueTimes overdue, WebhookWatch webhooks,
+            Clock clock) {
         this.jobs = jobs;
         this.client = client;
         this.config = config;
+        this.overdue = overdue;
+        this.webhooks = webhooks;
         this.clock = clock;
     }
 
@@ -47,7 +55,10 @@ public class Poller {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         jobs.timeOutSubmitted(config.maxWait(), SWEEP_LIMIT);
-        for (PollTarget target : jobs.claimDueForPoll(config.firstAfter(), config.lease(), config.batchSize())) {
+        boolean stopped = webhooks.refresh();
+        List<PollTarget> due = jobs.claimDueForPoll(overdue.firstPollAfter(stopped), overdue.otherwise(stopped),
+                config.lease(), config.batchSize());
+        for (PollTarget target : due) {
             MDC.put("requestId", target.requestId());
             MDC.put("uuid", target.uuid());
             try {
@@ -65,14 +76,19 @@ public class Poller {
         switch (answer.verdict()) {
             case OK -> {
                 GenerationStatus status = Gempix2Client.statusOf(answer);
-                jobs.polled(target, outcomeOf(status), now.plus(nextInterval(target.polls() + 1, status)));
+                Optional<Outcome> outcome = outcomeOf(status);
+                Duration elapsed = Duration.between(target.submittedAt(), now);
+                Duration rest = remaining(status, elapsed);
+                // Still running: it takes at least this long, which is what the next webhook's deadline learns.
+                Duration runsAtLeast = outcome.isPresent() ? null : rest == null ? elapsed : elapsed.plus(rest);
+                jobs.polled(target, outcome, now.plus(nextInterval(target.polls() + 1, rest)), runsAtLeast);
             }
             // The poll was not made, or Gempix2 refused the account rather than answered for the job: no poll counted.
             case DEFERRED, RATE_LIMITED, NO_CREDITS, AUTH_FAILED ->
                     jobs.pollDeferred(target, answer.retryAt().filter(now::isBefore).orElse(now.plus(config.minInterval())));
             default -> {
                 Log.infof("Poll of %s answered %s (%s)", target.uuid(), answer.verdict(), answer.message());
-                jobs.polled(target, Optional.empty(), now.plus(nextInterval(target.polls() + 1, null)));
+                jobs.polled(target, Optional.empty(), now.plus(nextInterval(target.polls() + 1, null)), null);
             }
         }
     }
@@ -94,15 +110,39 @@ public class Poller {
         };
     }
 
-    /** Doubles per poll from the minimum, but never before the generation's own estimate (plus grace). */
-    Duration nextInterval(int polls, GenerationStatus status) {
-        Duration interval = config.minInterval();
-        for (int i = 1; i < polls && interval.compareTo(config.maxInterval()) < 0; i++) {
-            interval = interval.multipliedBy(2);
+    /**
+     * What is left of a running generation by Gempix2's word: its {@code estimatedTime}, else what its
+     * {@code progress} after {@code elapsed} implies; null when it says neither (or it is over).
+     */
+    static Duration remaining(GenerationStatus status, Duration elapsed) {
+        if (status.state() == GenerationStatus.State.COMPLETED || status.state() == GenerationStatus.State.FAILED) {
+            return null;
         }
-        if (status != null && status.estimatedSeconds().isPresent()) {
-            Duration estimate = Duration.ofSeconds(status.estimatedSeconds().getAsInt()).plus(config.grace());
-            interval = estimate.compareTo(interval) > 0 ? estimate : interval;
+        if (status.estimatedSeconds().isPresent()) {
+            return Duration.ofSeconds(Math.max(0, status.estimatedSeconds().getAsInt()));
+        }
+        int progress = status.progress().orElse(0);
+        if (progress > 0 && progress < 100) {
+            return elapsed.multipliedBy(100 - progress).dividedBy(progress);
+        }
+        return null;
+    }
+
+    /**
+     * The generation's own estimate of what is left, plus the grace; without one, doubling per poll from the
+     * minimum. Always between the minimum and the maximum interval.
+     */
+    Duration nextInterval(int polls, Duration rest) {
+        Duration interval = config.minInterval();
+        if (rest != null) {
+            interval = rest.plus(config.grace());
+        } else {
+            for (int i = 1; i < polls && interval.compareTo(config.maxInterval()) < 0; i++) {
+                interval = interval.multipliedBy(2);
+            }
+        }
+        if (interval.compareTo(config.minInterval()) < 0) {
+            return config.minInterval();
         }
         return interval.compareTo(config.maxInterval()) > 0 ? config.maxInterval() : interval;
     }

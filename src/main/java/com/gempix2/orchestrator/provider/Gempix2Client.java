@@ -149,6 +149,7 @@ public class Gempix2Client {
             return read(e.getResponse(), permit, kind);
         } catch (ProcessingException e) {
             state.unreachable();
+            budget.feedback(permit, Feedback.NO_ANSWER);
             return neverSent(e)
                     ? UpstreamAnswer.notSent("connection failed: " + rootMessage(e))
                     : UpstreamAnswer.unknown("no answer: " + rootMessage(e));
@@ -159,7 +160,8 @@ public class Gempix2Client {
         Instant now = clock.instant();
         RateLimitHeaders limits = RateLimitHeaders.parse(response::getHeaderString, now);
         JsonNode body = parse(response);
-        int code = body.path("code").canConvertToInt() ? body.path("code").asInt() : ErrorCodes.SERVER_ERROR;
+        boolean envelope = body.path("code").canConvertToInt();
+        int code = envelope ? body.path("code").asInt() : ErrorCodes.SERVER_ERROR;
         String message = body.path("msg").isTextual() ? body.path("msg").asText()
                 : "HTTP " + response.getStatus() + " without a Gempix2 envelope";
         UpstreamAnswer answer = new UpstreamAnswer(classify(code), code, message, body.path("data"),
@@ -190,7 +192,8 @@ public class Gempix2Client {
         Integer remaining = asInt(limits.remaining());
         // Remaining without a reset holds for a backoff: long enough not to overrun, short enough to recover.
         Instant remainingUntil = remaining == null ? null : limits.reset().orElse(now.plus(config.rateLimitedBackoff()));
-        budget.feedback(permit, new Feedback(asInt(limits.limit()), remaining, remainingUntil, signal, callsPausedUntil));
+        budget.feedback(permit, new Feedback(asInt(limits.limit()), remaining, remainingUntil, signal, callsPausedUntil,
+                envelope));
         return answer;
     }
 

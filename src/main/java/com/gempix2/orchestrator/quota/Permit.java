@@ -5,13 +5,17 @@ import java.time.Instant;
 /** The answer to a request for one upstream call: granted (the call may be made now), or not before {@code retryAt}. */
 public sealed interface Permit {
 
-    /** May call; {@code id} orders permits, {@code probe} marks the one submission let through a pause. */
-    record Granted(long id, boolean probe) implements Permit {
+    /**
+     * May call; {@code id} orders permits, {@code takenAt} is when it was granted, {@code probe} marks the one
+     * submission let through a pause of submissions.
+     */
+    record Granted(long id, Instant takenAt, boolean probe) implements Permit {
     }
 
     /**
      * May not call before {@code retryAt}, because of {@code reason}; {@code cause} is its metric tag
-     * ({@code budget}, {@code upstream-remaining}, {@code calls-paused}, {@code submissions-paused}, {@code circuit-open}).
+     * ({@code budget}, {@code upstream-remaining}, {@code window-probe}, {@code calls-paused},
+     * {@code submissions-paused}, {@code circuit-open}).
      */
     record Denied(Instant retryAt, String reason, String cause) implements Permit {
     }

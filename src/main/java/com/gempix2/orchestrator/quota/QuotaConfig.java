@@ -10,12 +10,15 @@ import io.smallrye.config.WithName;
 @ConfigMapping(prefix = "gempix2")
 public interface QuotaConfig {
 
-    /** Calls per window the API key allows (tiers: 10, 100, 500; or custom). */
+    /**
+     * Calls per window the API key allows (tiers: 10, 100, 500; or custom). The prior: Gempix2's rate-limit
+     * headers replace it, and the window below, as soon as it has answered with them.
+     */
     @WithName("rate-limit-per-hour")
     @WithDefault("100")
     int rateLimit();
 
-    /** The window the limit counts over; an hour for every Gempix2 tier. */
+    /** The window the configured limit counts over; an hour for every Gempix2 tier. */
     @WithName("rate-limit-window")
     @WithDefault("1h")
     Duration window();
@@ -42,5 +45,12 @@ public interface QuotaConfig {
         /** How long submissions stay paused after 1001 (credits) or 1002 (key) before one probe is let through. */
         @WithDefault("60s")
         Duration probeInterval();
+
+        /**
+         * Once Gempix2's window has reset, one call goes out alone and its answer says what the new window
+         * holds; past this time without that answer, another call may take its place.
+         */
+        @WithDefault("40s")
+        Duration windowProbeTimeout();
     }
 }

@@ -27,6 +27,19 @@ class QuotaState {
     Long remainingAfterPermit;
     @Column(name = "remaining_until")
     Instant remainingUntil;
+    @Column(name = "remaining_permit_taken_at")
+    Instant remainingPermitTakenAt;
+    /** The call sent alone once the last answer's window has ended; its answer describes the next one. */
+    @Column(name = "window_probe_permit")
+    Long windowProbePermit;
+    @Column(name = "window_probe_at")
+    Instant windowProbeAt;
+    @Column(name = "window_seconds")
+    Integer windowSeconds;
+    @Column(name = "window_aligned")
+    Boolean windowAligned;
+    @Column(name = "answers_without_headers", nullable = false)
+    int answersWithoutHeaders;
     @Column(name = "calls_paused_until")
     Instant callsPausedUntil;
     @Column(name = "calls_pause_reason")
@@ -49,8 +62,21 @@ class QuotaState {
         return submissionsPauseReason != null;
     }
 
+    /**
+     * Gempix2's headers describe the window: it has reported one, and has not since answered again and again
+     * without them (then the configured limit and window apply once more).
+     */
+    boolean learned(int forgetAfter) {
+        return upstreamLimit != null && remainingUntil != null && answersWithoutHeaders < forgetAfter;
+    }
+
+    boolean windowProbeOutstanding(Instant now, java.time.Duration timeout) {
+        return windowProbePermit != null && windowProbeAt != null && windowProbeAt.plus(timeout).isAfter(now);
+    }
+
     /** The upstream's own count still binds: its window has not reset since it reported. */
     boolean remainingApplies(Instant now) {
-        return upstreamRemaining != null && remainingUntil != null && remainingUntil.isAfter(now);
+        return upstreamRemaining != null && remainingAfterPermit != null && remainingPermitTakenAt != null
+                && remainingUntil != null && remainingUntil.isAfter(now);
     }
 }

@@ -1,9 +1,11 @@
 package com.gempix2.orchestrator.quota;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,23 +19,37 @@ import jakarta.persistence.LockModeType;
 
 /**
  * The account's call budget, kept in PostgreSQL so that every replica shares it and it survives
- * restarts. A call may be made only after taking a permit, and at most {@code limit} permits exist in
- * any window of {@code window + margin}: a sliding window never exceeds the upstream's fixed one,
- * wherever its boundaries fall. Gempix2's rate-limit headers and error codes tighten it further (see
- * {@link #observe}), and 1001/1002 or an operator pause submissions for all replicas at once.
+ * restarts. A call may be made only after taking a permit.
+ *
+ * <p>Gempix2's rate-limit headers describe its own window, and once it has answered with them they are
+ * the budget: X-RateLimit-Remaining calls may follow the call that reported it until X-RateLimit-Reset.
+ * That holds whether the upstream's windows are fixed (aligned to the clock or opened by a first call)
+ * or slide. When that reset has passed, one call goes out alone, the window probe: its answer tells what
+ * the new window holds, so a fixed window is used from its first second and a sliding one exactly as its
+ * calls age out. The configured limit and window (the prior) apply until Gempix2 has answered with its
+ * headers, and again after it has answered {@value #FORGET_AFTER} times in a row without them: then at
+ * most {@code limit} permits exist in any window of {@code window + margin}, which never exceeds a fixed
+ * window of that length wherever its boundaries fall. 1003 stops every call, and 1001/1002 or an
+ * operator pause submissions, for all replicas at once.
  *
  * <p>Why not a token bucket (Bucket4j's PostgreSQL backend resolves here): a bucket that refills N per
  * hour lets up to 2N calls through in one hour-long window (a full bucket, then its refill), so it
- * either exceeds the limit or, sized at N/2, wastes half of it. The sliding log is exact.
+ * either exceeds the limit or, sized at N/2, wastes half of it; and it cannot follow the upstream's count.
  */
 @Startup
 @ApplicationScoped
 public class RateBudget {
 
+    /** Gempix2 answers in a row without usable rate-limit headers after which the prior applies again. */
+    static final int FORGET_AFTER = 3;
+    /** How soon a call held back by an outstanding window probe asks again. */
+    private static final Duration PROBE_RECHECK = Duration.ofMillis(100);
+
     private final EntityManager em;
     private final QuotaConfig config;
     private final Clock clock;
     private final Set<Integer> reportedLimits = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean forgotten = new AtomicBoolean();
     private volatile BudgetView last = BudgetView.UNKNOWN;
 
     RateBudget(EntityManager em, QuotaConfig config, Clock clock, MeterRegistry registry) {
@@ -41,10 +57,16 @@ public class RateBudget {
         this.config = config;
         this.clock = clock;
         Gauge.builder("gempix2.quota.limit", this, b -> b.last.effectiveLimit())
-                .description("Calls the account allows per window: the configured limit, or the upstream's if smaller")
+                .description("Calls the account allows per window: Gempix2's limit once learned, else the configured one")
                 .register(registry);
         Gauge.builder("gempix2.quota.used", this, b -> b.last.used())
                 .description("Calls made in the current window by every replica").register(registry);
+        Gauge.builder("gempix2.quota.window", this, b -> b.last.windowSeconds())
+                .description("Length of the rate window: as learned from Gempix2's resets, else the configured one")
+                .baseUnit("seconds").register(registry);
+        Gauge.builder("gempix2.quota.learned", this, b -> b.last.learned() ? 1 : 0)
+                .description("1 while Gempix2's rate-limit headers set the budget, 0 while the configured limit does")
+                .register(registry);
         Gauge.builder("gempix2.upstream.paused", this, b -> b.last.submissionsPaused() ? 1 : 0)
                 .description("1 while submissions to Gempix2 are paused (credits, key or operator)")
                 .tag("scope", "submissions").register(registry);
@@ -68,16 +90,11 @@ public class RateBudget {
                 }
                 probeDue = true;
             }
-            long used = used(now);
-            int limit = effectiveLimit(state);
-            int ceiling = kind == CallKind.POLL ? limit : limit - pollReserve(limit);
-            if (used >= ceiling) {
-                refresh(state, used);
-                return new Permit.Denied(freeAt(now, used - ceiling + 1), "rate budget used up", "budget");
-            }
-            if (state.remainingApplies(now) && sinceObserved(state) >= state.upstreamRemaining) {
-                return new Permit.Denied(state.remainingUntil, "Gempix2 reports no calls remaining until its reset",
-                        "upstream-remaining");
+            boolean learned = state.learned(FORGET_AFTER);
+            Permit.Denied denied = learned ? learnedDenial(state, kind, now) : priorDenial(state, kind, now);
+            if (denied != null) {
+                refresh(state, now);
+                return denied;
             }
             if (probeDue) {
                 // This call is the probe: the others keep waiting until it has been answered.
@@ -88,29 +105,70 @@ public class RateBudget {
                     .setParameter(1, now)
                     .setParameter(2, endpoint)
                     .getSingleResult()).longValue();
-            refresh(state, used + 1);
-            return new Permit.Granted(id, probeDue);
+            if (learned && !state.remainingApplies(now)) {
+                // The last answer's window is over: this call alone learns what the next one holds.
+                state.windowProbePermit = id;
+                state.windowProbeAt = now;
+            }
+            refresh(state, now);
+            return new Permit.Granted(id, now, probeDue);
         });
+    }
+
+    /** Gempix2's headers bind: the calls its last answer left, less those taken since, minus the polls' share. */
+    private Permit.Denied learnedDenial(QuotaState state, CallKind kind, Instant now) {
+        if (!state.remainingApplies(now)) {
+            if (state.windowProbeOutstanding(now, config.quota().windowProbeTimeout())) {
+                return new Permit.Denied(now.plus(PROBE_RECHECK),
+                        "waiting for the first answer of Gempix2's new rate window", "window-probe");
+            }
+            return null;
+        }
+        long keep = kind == CallKind.POLL ? 0 : pollReserve(state.upstreamLimit);
+        if (left(state) <= keep) {
+            return new Permit.Denied(state.remainingUntil, "Gempix2 reports no calls remaining until its reset",
+                    "upstream-remaining");
+        }
+        return null;
+    }
+
+    /** Before Gempix2 has said anything usable: a sliding log of the configured limit over the configured window. */
+    private Permit.Denied priorDenial(QuotaState state, CallKind kind, Instant now) {
+        long used = slidingCount(now);
+        int limit = config.rateLimit();
+        long ceiling = kind == CallKind.POLL ? limit : limit - pollReserve(limit);
+        if (used >= ceiling) {
+            return new Permit.Denied(freeAt(now, used - ceiling + 1), "rate budget used up", "budget");
+        }
+        return null;
     }
 
     /** Gives back a permit whose call was not made, so that it does not count against the window. */
     public void release(Permit.Granted permit) {
         QuarkusTransaction.requiringNew().run(() -> {
             em.createNativeQuery("delete from rate_permit where id = ?1").setParameter(1, permit.id()).executeUpdate();
+            QuotaState state = null;
             if (permit.probe()) {
                 // The probe was not sent: the next submission may probe at once.
-                QuotaState state = lockState();
+                state = lockState();
                 state.nextProbeAt = clock.instant();
+            }
+            if (permit.id() == (last.windowProbePermit() == null ? -1 : last.windowProbePermit())) {
+                state = state == null ? lockState() : state;
+                if (Long.valueOf(permit.id()).equals(state.windowProbePermit)) {
+                    // Nor was the window probe: another call may take its place at once.
+                    state.windowProbePermit = null;
+                }
             }
         });
     }
 
     /**
-     * Corrects the budget with what the answer to the call that took {@code permit} says: a smaller
-     * X-RateLimit-Limit replaces the configured one; X-RateLimit-Remaining caps the permits taken after
-     * that call until its reset; 1003 stops every call; 1001 and 1002 stop submissions until a probe is
-     * accepted. One transaction, and only when something changes. It never throws: the answer itself
-     * (a uuid, perhaps) matters more than this bookkeeping, which the next answer will redo.
+     * Corrects the budget with what the answer to the call that took {@code permit} says: its rate-limit
+     * headers describe Gempix2's window (see the class comment); 1003 stops every call; 1001 and 1002 stop
+     * submissions until a probe is accepted. One transaction, and only when something changes. It never
+     * throws: the answer itself (a uuid, perhaps) matters more than this bookkeeping, which the next answer
+     * will redo.
      */
     public void feedback(Permit.Granted permit, Feedback feedback) {
         if (!worthRecording(permit, feedback)) {
@@ -123,37 +181,42 @@ public class RateBudget {
         }
     }
 
-    /** Most answers change nothing: the limit is as known, plenty remain, no pause starts or ends. */
+    /**
+     * Most answers change nothing: the same window, the count as expected, no pause starts or ends. The
+     * check is against this replica's last view; {@link #record} decides on the locked row.
+     */
     private boolean worthRecording(Permit.Granted permit, Feedback feedback) {
         BudgetView view = last;
-        boolean newLimit = feedback.limit() != null && !feedback.limit().equals(view.upstreamLimit());
-        boolean binding = feedback.remaining() != null && feedback.remainingUntil() != null
-                && feedback.remaining() < Math.max(1, view.effectiveLimit() - view.used());
+        boolean window = feedback.limit() != null && feedback.remaining() != null && feedback.remainingUntil() != null
+                && (!view.learned() || view.answersWithoutHeaders() > 0
+                        || !feedback.limit().equals(view.upstreamLimit())
+                        || !feedback.remainingUntil().equals(view.windowResetsAt())
+                        || feedback.remaining() < view.left());
+        boolean silent = feedback.fromGempix2() && feedback.limit() == null && view.learned();
+        boolean probeAnswered = Long.valueOf(permit.id()).equals(view.windowProbePermit());
         boolean signal = switch (feedback.signal()) {
             case NONE -> false;
             case SUBMISSION_ACCEPTED -> view.submissionsPaused() && !view.pausedByOperator() || permit.probe();
             default -> true;
         };
-        return newLimit || binding || signal;
+        return window || silent || probeAnswered || signal;
     }
 
     private void record(Permit.Granted permit, Feedback feedback) {
         QuotaState state = lockState();
         Instant now = clock.instant();
-        Integer limit = feedback.limit();
-        if (limit != null && !limit.equals(state.upstreamLimit)) {
-            state.upstreamLimit = limit;
-            if (limit != config.rateLimit() && reportedLimits.add(limit)) {
-                Log.warnf("Gempix2 reports a limit of %d calls per window, GEMPIX2_RATE_LIMIT_PER_HOUR is %d: "
-                        + "using %d", limit, config.rateLimit(), Math.min(limit, config.rateLimit()));
+        if (feedback.describesWindow(now)) {
+            learn(state, permit, feedback, now);
+        } else if (feedback.fromGempix2() && feedback.limit() == null) {
+            state.answersWithoutHeaders++;
+            if (state.answersWithoutHeaders == FORGET_AFTER && forgotten.compareAndSet(false, true)) {
+                Log.warnf("Gempix2 answered %d times without rate-limit headers: the configured limit (%d per %s) "
+                        + "applies until they come back", FORGET_AFTER, config.rateLimit(), config.window());
             }
         }
-        // Answers may arrive out of order: only a later call's count replaces an earlier one's.
-        if (feedback.remaining() != null && feedback.remainingUntil() != null && feedback.remainingUntil().isAfter(now)
-                && (!state.remainingApplies(now) || permit.id() > state.remainingAfterPermit)) {
-            state.upstreamRemaining = feedback.remaining();
-            state.remainingAfterPermit = permit.id();
-            state.remainingUntil = feedback.remainingUntil();
+        if (Long.valueOf(permit.id()).equals(state.windowProbePermit)) {
+            // Answered, whatever it said: a later call may probe if this answer taught nothing.
+            state.windowProbePermit = null;
         }
         switch (feedback.signal()) {
             case RATE_LIMITED -> {
@@ -186,7 +249,50 @@ public class RateBudget {
             case NONE -> {
             }
         }
-        refresh(state, used(now));
+        refresh(state, now);
+    }
+
+    /**
+     * Takes in an answer's window: its limit, its length and alignment, and its count, which replaces the
+     * one in force when it describes a later window or leaves fewer calls than that one does.
+     */
+    private void learn(QuotaState state, Permit.Granted permit, Feedback feedback, Instant now) {
+        if (state.answersWithoutHeaders >= FORGET_AFTER) {
+            Log.info("Gempix2's rate-limit headers are back: its own window sets the budget again");
+            forgotten.set(false);
+        }
+        state.answersWithoutHeaders = 0;
+        int limit = feedback.limit();
+        Instant reset = feedback.remainingUntil();
+        if (!Integer.valueOf(limit).equals(state.upstreamLimit)) {
+            if (state.upstreamLimit != null || limit != config.rateLimit()) {
+                if (reportedLimits.add(limit)) {
+                    Log.warnf("Gempix2 reports a limit of %d calls per window (GEMPIX2_RATE_LIMIT_PER_HOUR is %d): "
+                            + "its own headers set the budget", limit, config.rateLimit());
+                }
+            }
+            state.upstreamLimit = limit;
+            // Another tier: what was learned of the old window's length does not hold.
+            state.windowSeconds = null;
+        }
+        if (!reset.isAfter(now)) {
+            // Answered after its own window ended: nothing it says about the count holds any longer.
+            return;
+        }
+        long toReset = (Duration.between(now, reset).toMillis() + 999) / 1000;
+        if (state.windowSeconds == null || toReset > state.windowSeconds) {
+            state.windowSeconds = (int) toReset;
+        }
+        state.windowAligned = reset.getNano() == 0 && reset.getEpochSecond() % state.windowSeconds == 0;
+        boolean laterWindow = state.remainingUntil == null || reset.isAfter(state.remainingUntil);
+        if (laterWindow || !state.remainingApplies(now)
+                || feedback.remaining() - takenSince(permit.id(), permit.takenAt()) < left(state)) {
+            state.upstreamRemaining = feedback.remaining();
+            state.remainingAfterPermit = permit.id();
+            state.remainingPermitTakenAt = permit.takenAt();
+            state.remainingUntil = reset;
+            state.windowProbePermit = null;
+        }
     }
 
     /** An operator stops submissions until they resume them; polls go on. */
@@ -197,7 +303,7 @@ public class RateBudget {
             state.pausedByOperator = true;
             state.nextProbeAt = null;
             Log.warn("Submissions paused by an operator");
-            return refresh(state, used(clock.instant()));
+            return refresh(state, clock.instant());
         });
     }
 
@@ -212,7 +318,7 @@ public class RateBudget {
             state.pausedByOperator = false;
             state.nextProbeAt = null;
             state.pausePermit = null;
-            return refresh(state, used(clock.instant()));
+            return refresh(state, clock.instant());
         });
     }
 
@@ -232,31 +338,48 @@ public class RateBudget {
     public BudgetView view() {
         return QuarkusTransaction.requiringNew().call(() -> {
             QuotaState state = em.find(QuotaState.class, QuotaState.ID);
-            return refresh(state, used(clock.instant()));
+            return refresh(state, clock.instant());
         });
     }
 
+    /** Drops permits that no longer count: older than the configured window and than the count in force. */
     @Scheduled(every = "10m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void dropExpiredPermits() {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("delete from rate_permit where taken_at < ?1")
-                .setParameter(1, windowStart(clock.instant()))
-                .executeUpdate());
+        QuarkusTransaction.requiringNew().run(() -> {
+            QuotaState state = em.find(QuotaState.class, QuotaState.ID);
+            Instant cutoff = windowStart(clock.instant());
+            if (state.remainingPermitTakenAt != null) {
+                Instant counted = state.remainingPermitTakenAt.minus(config.quota().margin());
+                cutoff = counted.isBefore(cutoff) ? counted : cutoff;
+            }
+            em.createNativeQuery("delete from rate_permit where taken_at < ?1").setParameter(1, cutoff).executeUpdate();
+        });
     }
 
     private QuotaState lockState() {
         return em.find(QuotaState.class, QuotaState.ID, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    private BudgetView refresh(QuotaState state, long used) {
-        BudgetView view = new BudgetView(config.rateLimit(), state.upstreamLimit, effectiveLimit(state), used, state.callsPausedUntil,
-                state.callsPauseReason, state.submissionsPauseReason, state.nextProbeAt, state.pausedByOperator);
+    private BudgetView refresh(QuotaState state, Instant now) {
+        boolean learned = state.learned(FORGET_AFTER);
+        int limit = learned ? state.upstreamLimit : config.rateLimit();
+        long left;
+        if (!learned) {
+            left = Math.max(0, limit - slidingCount(now));
+        } else if (state.remainingApplies(now)) {
+            left = Math.max(0, left(state));
+        } else {
+            left = limit;
+        }
+        long windowSeconds = learned && state.windowSeconds != null ? state.windowSeconds : config.window().toSeconds();
+        BudgetView view = new BudgetView(learned, config.rateLimit(), state.upstreamLimit, limit,
+                Math.max(0, limit - left), left, learned ? state.remainingUntil : null, windowSeconds,
+                learned ? state.windowAligned : null, state.windowProbePermit, state.answersWithoutHeaders,
+                state.callsPausedUntil, state.callsPauseReason, state.submissionsPauseReason, state.nextProbeAt,
+                state.pausedByOperator);
         last = view;
         return view;
-    }
-
-    private int effectiveLimit(QuotaState state) {
-        return state.upstreamLimit == null ? config.rateLimit() : Math.min(config.rateLimit(), state.upstreamLimit);
     }
 
     /** Permits held back for polls: the configured share, but never more than the jobs that may need one. */
@@ -271,9 +394,19 @@ public class RateBudget {
         return (int) Math.min(share, awaiting);
     }
 
-    private long sinceObserved(QuotaState state) {
-        return ((Number) em.createNativeQuery("select count(*) from rate_permit where id > ?1")
-                .setParameter(1, state.remainingAfterPermit)
+    /** Calls the answer in force still allows: its X-RateLimit-Remaining less the permits taken since. */
+    private long left(QuotaState state) {
+        return state.upstreamRemaining - takenSince(state.remainingAfterPermit, state.remainingPermitTakenAt);
+    }
+
+    /**
+     * Permits the answer to permit {@code id} cannot have counted: every other one taken after it, or up to the
+     * margin before it (a call may reach Gempix2 up to that much after its permit was taken).
+     */
+    private long takenSince(long id, Instant takenAt) {
+        return ((Number) em.createNativeQuery("select count(*) from rate_permit where taken_at >= ?1 and id <> ?2")
+                .setParameter(1, takenAt.minus(config.quota().margin()))
+                .setParameter(2, id)
                 .getSingleResult()).longValue();
     }
 
@@ -288,8 +421,8 @@ public class RateBudget {
         return now.minus(config.window()).minus(config.quota().margin());
     }
 
-    /** Permits taken in the current window, by every replica. */
-    private long used(Instant now) {
+    /** Permits taken in the configured window (and its margin), by every replica. */
+    private long slidingCount(Instant now) {
         return ((Number) em.createNativeQuery("select count(*) from rate_permit where taken_at > ?1")
                 .setParameter(1, windowStart(now))
                 .getSingleResult()).longValue();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gempix2.orchestrator.job.Job;
 import com.gempix2.orchestrator.job.JobFinished;
+import com.gempix2.orchestrator.job.JobSpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,8 +25,10 @@ class OutboxWriter {
     void onFinished(@Observes JobFinished finished) {
         Job job = finished.job();
         String status = job.status().wireName();
+        // A request without a usable requestId is answered under its record key, with requestId null.
+        boolean keyed = JobSpec.isKeyed(job.requestId());
         ResultEvent result = new ResultEvent(
-                job.requestId(),
+                keyed ? null : job.requestId(),
                 status,
                 job.uuid(),
                 job.resultImageUrl(),
@@ -39,7 +42,7 @@ class OutboxWriter {
         OutboxEvent event = new OutboxEvent();
         event.requestId = job.requestId();
         event.recordKey = job.recordKey() == null ? job.requestId() : job.recordKey();
-        event.ceId = job.requestId() + ":" + status;
+        event.ceId = (keyed ? job.recordKey() : job.requestId()) + ":" + status;
         event.ceType = "gempix2.image." + status;
         event.payload = toJson(result);
         event.createdAt = job.finishedAt();

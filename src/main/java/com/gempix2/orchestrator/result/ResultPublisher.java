@@ -12,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.gempix2.orchestrator.job.JobFinished;
+import com.gempix2.orchestrator.job.JobSpec;
 
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -99,7 +100,7 @@ public class ResultPublisher {
                         .withId(event.ceId)
                         .withType(event.ceType)
                         .withSource(config.source())
-                        .withSubject(event.requestId)
+                        .withSubject(JobSpec.isKeyed(event.requestId) ? null : event.requestId)
                         .withTimestamp(event.createdAt.atZone(ZoneOffset.UTC))
                         .build())
                 .withAck(() -> {

@@ -1,5 +1,6 @@
 package com.gempix2.orchestrator.simulator;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
@@ -13,8 +14,10 @@ import java.util.stream.Collectors;
  *
  * @param rateLimit calls allowed per API key and window
  * @param windowSeconds length of the fixed rate window
- * @param windowAligned windows start at multiples of their length since the epoch (as the reference's example
- *        reset, 1697472000, an exact hour, suggests) rather than at a key's first call
+ * @param windowMode how the rate window runs: {@code first-call} (a fixed window opened by a key's first call),
+ *        {@code aligned} (fixed windows at multiples of their length since the epoch, as the reference's example
+ *        reset, 1697472000, an exact hour, suggests) or {@code sliding} (any {@code windowSeconds} holds at most
+ *        {@code rateLimit} calls; the reset is when the oldest of them ages out)
  * @param retryAfter whether a 1003 also carries a {@code Retry-After} header
  * @param credits credits left on the account
  * @param creditsPerGeneration credits one generation costs
@@ -32,7 +35,7 @@ import java.util.stream.Collectors;
 public record Knobs(
         int rateLimit,
         long windowSeconds,
-        boolean windowAligned,
+        WindowMode windowMode,
         boolean retryAfter,
         long credits,
         long creditsPerGeneration,
@@ -52,7 +55,17 @@ public record Knobs(
             .map(c -> c.getName())
             .collect(Collectors.toUnmodifiableSet());
 
+    /** How a rate window runs; see {@link Knobs#windowMode()}. */
+    public enum WindowMode {
+        @JsonProperty("first-call") FIRST_CALL,
+        @JsonProperty("aligned") ALIGNED,
+        @JsonProperty("sliding") SLIDING
+    }
+
     public Knobs {
+        if (windowMode == null) {
+            throw new IllegalArgumentException("windowMode must be first-call, aligned or sliding");
+        }
         requireAtLeast("rateLimit", rateLimit, 0);
         requireAtLeast("windowSeconds", windowSeconds, 1);
         requireAtLeast("credits", credits, 0);
@@ -75,7 +88,7 @@ public record Knobs(
 
     /** The values a simulator starts with unless configured otherwise. */
     public static Knobs defaults() {
-        return new Knobs(100, 3600, false, false, 1_000_000, 2, 1000, 3000, 0.0, 0, null, null, 0.0, 0.0, 0, false);
+        return new Knobs(100, 3600, WindowMode.FIRST_CALL, false, 1_000_000, 2, 1000, 3000, 0.0, 0, null, null, 0.0, 0.0, 0, false);
     }
 
     /**
@@ -98,7 +111,7 @@ public record Knobs(
     }
 
     Knobs withCredits(long newCredits) {
-        return new Knobs(rateLimit, windowSeconds, windowAligned, retryAfter, newCredits, creditsPerGeneration, pendingMillis,
+        return new Knobs(rateLimit, windowSeconds, windowMode, retryAfter, newCredits, creditsPerGeneration, pendingMillis,
                 processingMillis, failureRatio, latencyMillis, errorHttpStatus, webhookUrl, webhookDropRatio,
                 webhookDuplicateRatio, webhookDelayMillis, webhookBeforeResponse);
     }

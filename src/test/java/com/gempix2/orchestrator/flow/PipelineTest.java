@@ -206,12 +206,35 @@ class PipelineTest extends FreshAccountTest {
     }
 
     @Test
-    void requestWithoutRequestIdIsDeadLettered() {
+    void requestWithoutRequestIdOrKeyIsDeadLettered() {
         String marker = newId("no-id");
         KafkaTopics.send(null, "{\"generationType\": \"text_to_image\", \"prompt\": \"" + marker + "\"}");
 
         Received dead = Requests.awaitDeadLetter(marker).get(0);
         assertTrue(dead.headers().get("dead-letter-reason").startsWith("requestId"));
+    }
+
+    @Test
+    void requestWithoutRequestIdIsRejectedUnderItsRecordKey() {
+        String key = newId("keyed-no-id");
+        String value = "{\"generationType\": \"text_to_image\", \"prompt\": \"p\", \"requestId\": 42}";
+        KafkaTopics.send(key, value);
+        // The same record again (a redelivery, or a producer retry) is not answered twice.
+        KafkaTopics.send(key, value);
+        String after = post(newId("after-keyed"), "still working");
+
+        Received result = awaitResult(key);
+        JsonNode body = result.json();
+        assertEquals(key, result.key());
+        assertEquals("rejected", body.path("status").asText());
+        assertTrue(body.path("requestId").isNull(), body.toString());
+        assertEquals(1000, body.path("error").path("code").asInt());
+        assertTrue(body.path("error").path("message").asText().startsWith("requestId:"));
+        assertEquals(key + ":rejected", result.headers().get("ce_id"));
+        assertEquals("gempix2.image.rejected", result.headers().get("ce_type"));
+        assertEquals("completed", awaitResult(after).json().path("status").asText());
+        assertEquals(1, KafkaTopics.results(key).size(), "one answer per record key");
+        assertTrue(KafkaTopics.deadLetters(key).isEmpty());
     }
 
     @Test

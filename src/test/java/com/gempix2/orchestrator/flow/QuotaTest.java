@@ -7,6 +7,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -15,8 +16,11 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.gempix2.orchestrator.simulator.Knobs;
 import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
@@ -34,11 +38,14 @@ import io.quarkus.test.junit.TestProfile;
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
 class QuotaTest extends FreshAccountTest {
 
-    /** Windows of 4 s instead of an hour, so that a window's reset comes within the test. */
+    /**
+     * The service believes in the configured hour; the simulator's windows last seconds, so that resets come
+     * within the test and the service must learn them from the headers.
+     */
     public static class FourSecondWindows implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gempix2.rate-limit-window", "4s", "gempix2.quota.margin", "100ms");
+            return Map.of("gempix2.quota.margin", "100ms");
         }
     }
 
@@ -57,6 +64,23 @@ class QuotaTest extends FreshAccountTest {
         assertEquals(5, Simulator.calls("generate"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(MANAGEMENT + "/q/metrics")
                 .then().body(containsString("gempix2_quota_limit 2.0")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Knobs.WindowMode.class)
+    void upstreamWindowIsLearnedFromItsHeadersNotAssumed(Knobs.WindowMode mode) {
+        // The service is configured for 100,000 calls an hour; the account allows 3 calls per 2 s.
+        Simulator.knobs(Map.of("rateLimit", 3, "windowSeconds", 2, "windowMode", mode));
+        List<String> ids = IntStream.range(0, 8).mapToObj(i -> post(newId("learned-" + mode), "window " + i)).toList();
+
+        for (String id : ids) {
+            assertEquals("completed", awaitResult(id).json().path("status").asText());
+        }
+        assertEquals(0, Simulator.counters().path("rateLimited").asInt(), "no call was refused with 1003");
+        assertEquals(8, Simulator.calls("generate"), "one generate call per request, none refused");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(MANAGEMENT + "/q/metrics")
+                .then().body(containsString("gempix2_quota_limit 3.0"), containsString("gempix2_quota_learned 1.0"),
+                        matchesPattern("(?s).*gempix2_quota_window_seconds [23]\\.0.*")));
     }
 
     @Test

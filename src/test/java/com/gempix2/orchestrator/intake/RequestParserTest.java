@@ -1,6 +1,7 @@
 package com.gempix2.orchestrator.intake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -37,7 +38,11 @@ class RequestParserTest {
     }
 
     private String unreadable(byte[] value) {
-        return assertInstanceOf(ParsedRequest.Unreadable.class, parser.parse(null, value)).reason();
+        return unreadable(value, null);
+    }
+
+    private String unreadable(byte[] value, String recordKey) {
+        return assertInstanceOf(ParsedRequest.Unreadable.class, parser.parse(recordKey, value)).reason();
     }
 
     @Test
@@ -170,8 +175,20 @@ class RequestParserTest {
         "{\"requestId\":42,\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
         "{\"requestId\":\"tab\\there\",\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
     })
-    void requestWithoutAUsableRequestIdCannotBeAnswered(String json) {
-        assertTrue(unreadable(json.getBytes(StandardCharsets.UTF_8)).startsWith("requestId:"));
+    void requestWithoutAUsableRequestIdIsRejectedUnderItsRecordKey(String json) {
+        byte[] value = json.getBytes(StandardCharsets.UTF_8);
+        assertTrue(unreadable(value).startsWith("requestId:"), "without a record key only the DLQ can answer");
+        assertTrue(unreadable(value, "").startsWith("requestId:"), "an empty key is no key");
+
+        var rejected = assertInstanceOf(ParsedRequest.Invalid.class, parser.parse("order-7", value));
+        assertEquals(1000, rejected.code());
+        assertTrue(rejected.message().startsWith("requestId:"), rejected.message());
+        assertEquals("order-7", rejected.spec().recordKey());
+        assertTrue(JobSpec.isKeyed(rejected.spec().requestId()));
+        assertFalse(RequestParser.validId(rejected.spec().requestId()), "never mistaken for a producer's requestId");
+        assertEquals(rejected.spec().requestId(), ((ParsedRequest.Invalid) parser.parse("order-7", value)).spec().requestId(),
+                "the same key, the same stored id: a redelivery is a duplicate");
+        assertNotEquals(rejected.spec().requestId(), ((ParsedRequest.Invalid) parser.parse("order-8", value)).spec().requestId());
     }
 
     @Test

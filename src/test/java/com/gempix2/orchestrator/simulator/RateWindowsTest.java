@@ -45,12 +45,30 @@ class RateWindowsTest {
 
     @Test
     void alignedWindowsStartAtMultiplesOfTheirLength() {
-        Knobs aligned = twoPerMinute.with(SimulatorHarness.json("{\"windowAligned\": true}"));
+        Knobs aligned = twoPerMinute.with(SimulatorHarness.json("{\"windowMode\": \"aligned\"}"));
 
         RateWindows.Decision first = windows.charge("k", aligned, 1_000_500);
         assertEquals(1020, first.resetEpochSeconds(), "the minute that began at 960 s ends at 1020 s");
         windows.charge("k", aligned, 1_010_000);
         assertFalse(windows.charge("k", aligned, 1_019_999).allowed());
         assertTrue(windows.charge("k", aligned, 1_020_000).allowed(), "a new minute, a new window");
+    }
+
+    @Test
+    void slidingWindowFreesEachCallsPlaceWhenItAgesOut() {
+        Knobs sliding = twoPerMinute.with(SimulatorHarness.json("{\"windowMode\": \"sliding\"}"));
+
+        RateWindows.Decision first = windows.charge("k", sliding, 1_000_000);
+        assertEquals(1, first.remaining());
+        assertEquals(1060, first.resetEpochSeconds(), "the first call ages out a minute later");
+        RateWindows.Decision second = windows.charge("k", sliding, 1_030_000);
+        assertEquals(0, second.remaining());
+        assertEquals(1060, second.resetEpochSeconds(), "the oldest call still sets the reset");
+
+        assertFalse(windows.charge("k", sliding, 1_059_999).allowed());
+        RateWindows.Decision third = windows.charge("k", sliding, 1_060_000);
+        assertTrue(third.allowed(), "the first call's place is free");
+        assertEquals(0, third.remaining(), "the second call still counts: a fixed window would have forgotten it");
+        assertEquals(1090, third.resetEpochSeconds());
     }
 }

@@ -29,7 +29,9 @@ public class Budget {
                     update quota_state set upstream_limit = null, upstream_remaining = null,
                     remaining_after_permit = null, remaining_until = null, calls_paused_until = null,
                     calls_pause_reason = null, submissions_pause_reason = null, next_probe_at = null,
-                    paused_by_operator = false""").executeUpdate();
+                    paused_by_operator = false, remaining_permit_taken_at = null, window_probe_permit = null,
+                    window_probe_at = null, window_seconds = null, window_aligned = null,
+                    answers_without_headers = 0""").executeUpdate();
         });
     }
 }

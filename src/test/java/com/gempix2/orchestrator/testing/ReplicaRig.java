@@ -34,9 +34,12 @@ public final class ReplicaRig implements AutoCloseable {
     /**
      * @param limit calls the account allows per window, known to the service and enforced by the simulator
      * @param window the window, in whole seconds
-     * @param alignedWindows the simulator's windows start at multiples of their length (else at the first call)
+     * @param windowMode how the simulator's rate window runs
+     * @param env the replicas' environment over the rig's own (GEMPIX2_RATE_LIMIT_WINDOW, say, for a service that
+     *        believes in another window than the simulator's)
      */
-    public record Settings(int replicas, int limit, Duration window, boolean alignedWindows, Map<String, String> env) {
+    public record Settings(int replicas, int limit, Duration window, Knobs.WindowMode windowMode,
+            Map<String, String> env) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -67,11 +70,11 @@ public final class ReplicaRig implements AutoCloseable {
         ObjectNode knobs = MAPPER.createObjectNode()
                 .put("rateLimit", settings.limit())
                 .put("windowSeconds", settings.window().toSeconds())
-                .put("windowAligned", settings.alignedWindows())
                 .put("pendingMillis", 200)
                 .put("processingMillis", 800)
                 // Gempix2 has one webhook URL per account: in production a load balancer spreads it over the pods.
                 .put("webhookUrl", "http://127.0.0.1:" + ports.get(0) + "/webhooks/gempix2?token=" + WEBHOOK_TOKEN);
+        knobs.set("windowMode", MAPPER.valueToTree(settings.windowMode()));
         Gempix2Simulator simulator = new Gempix2Simulator(vertx, new SimulatorSettings("127.0.0.1", 0,
                 Set.of("sim-key"), Optional.empty(), Knobs.defaults().with(knobs)));
         simulator.start();
@@ -145,6 +148,12 @@ public final class ReplicaRig implements AutoCloseable {
         return "http://127.0.0.1:" + replicas.get(0).httpPort() + "/api/v1" + path;
     }
 
+    /** Changes the simulator's knobs (generation times, webhooks lost, latency) while the rig runs. */
+    public void knobs(Map<String, ?> changes) {
+        given().contentType(io.restassured.http.ContentType.JSON).body(changes)
+                .put(simulator.publicBaseUrl() + "/sim/knobs").then().statusCode(200);
+    }
+
     /** The simulator's counters: calls per endpoint, 1003 answers sent, generations created. */
     public JsonNode counters() {
         return json(given().get(simulator.publicBaseUrl() + "/sim/counters").then().statusCode(200).extract().asString());
@@ -153,6 +162,11 @@ public final class ReplicaRig implements AutoCloseable {
     /** Every generation the simulator created, with its prompt. */
     public JsonNode generations() {
         return json(given().get(simulator.publicBaseUrl() + "/sim/generations").then().statusCode(200).extract().asString());
+    }
+
+    /** The simulator's API, for a client of the benchmarks that calls Gempix2 directly. */
+    public String simulatorApiUrl() {
+        return simulator.apiUrl();
     }
 
     public List<ServiceProcess> replicas() {

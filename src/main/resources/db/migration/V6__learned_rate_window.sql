@@ -1,0 +1,12 @@
+-- The upstream's own window, learned from its rate-limit headers (RateBudget): the answer whose
+-- X-RateLimit-Remaining binds now is that of permit remaining_after_permit, taken at remaining_permit_taken_at.
+alter table quota_state add column remaining_permit_taken_at timestamptz;
+-- Once that answer's reset has passed, one call (the window probe) goes out alone: its answer says what the
+-- new window holds, whether the upstream's windows are fixed or slide.
+alter table quota_state add column window_probe_permit bigint;
+alter table quota_state add column window_probe_at timestamptz;
+-- What the answers taught about the window's length (the longest time to a reset seen) and alignment.
+alter table quota_state add column window_seconds integer;
+alter table quota_state add column window_aligned boolean;
+-- Gempix2 answers in a row without usable rate-limit headers: past a few, the configured limit applies again.
+alter table quota_state add column answers_without_headers integer not null default 0;
