@@ -1,6 +1,9 @@
 -- The upstream's own window, learned from its rate-limit headers (RateBudget): the answer whose
 -- X-RateLimit-Remaining binds now is that of permit remaining_after_permit, taken at remaining_permit_taken_at.
 alter table quota_state add column remaining_permit_taken_at timestamptz;
+-- The permits that count against that answer's X-RateLimit-Remaining (taken after it, or up to the margin
+-- before it), kept as a count so that taking a permit costs the same however many the window holds.
+alter table quota_state add column taken_since_answer bigint not null default 0;
 -- Once that answer's reset has passed, one call (the window probe) goes out alone: its answer says what the
 -- new window holds, whether the upstream's windows are fixed or slide.
 alter table quota_state add column window_probe_permit bigint;

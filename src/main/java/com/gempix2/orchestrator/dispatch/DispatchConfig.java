@@ -22,9 +22,12 @@ public interface DispatchConfig {
         @WithDefault("1s")
         Duration interval();
 
-        /** Jobs submitted at most per tick. */
-        @WithDefault("50")
-        int batchSize();
+        /**
+         * Upstream calls (submissions, uploads) this replica keeps in flight at once. Permits and claims are taken
+         * for as many as there are free places, so that the budget, not the answer time, bounds the rate.
+         */
+        @WithDefault("8")
+        int concurrency();
 
         /** How long a claimed job is reserved for its submit call; past it the call counts as interrupted. */
         @WithDefault("2m")

@@ -6,8 +6,14 @@ import java.time.Instant;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.MDC;
 
@@ -23,15 +29,19 @@ import com.gempix2.orchestrator.provider.GenerateCommand;
 import com.gempix2.orchestrator.provider.Gempix2Client;
 import com.gempix2.orchestrator.provider.UpstreamAnswer;
 import com.gempix2.orchestrator.quota.Permit;
+import com.gempix2.orchestrator.quota.Permits;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Claims queued jobs (priority first, oldest first) and submits them to Gempix2 while the rate
- * budget has room. Safe with several replicas: claims skip rows another replica holds.
+ * Claims queued jobs (priority first, then the tenant served least recently, then age) and submits them to
+ * Gempix2 while the rate budget has room, with up to {@code dispatch.concurrency} calls in flight: permits
+ * first, then as many claims as permits, so that no job is claimed that cannot be sent now. Safe with several
+ * replicas: claims skip rows another replica holds.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -47,6 +57,11 @@ public class Dispatcher {
     private final Backoff backoff;
     private final Clock clock;
     private final MeterRegistry registry;
+    /** Serialise uploads of the same bytes within this replica (a bounded set of locks, chosen by hash). */
+    private final Object[] uploadLocks = new Object[64];
+    /** Free places for calls in flight. */
+    private final Semaphore places;
+    private final ExecutorService calls;
 
     /** No permit is to be had before then: ticks until then only sweep. */
     private volatile Instant quietUntil = Instant.MIN;
@@ -61,6 +76,21 @@ public class Dispatcher {
         this.backoff = new Backoff(config.dispatch().backoffInitial(), config.dispatch().backoffMax());
         this.clock = clock;
         this.registry = registry;
+        int concurrency = config.dispatch().concurrency();
+        this.places = new Semaphore(concurrency);
+        java.util.Arrays.setAll(uploadLocks, i -> new Object());
+        AtomicInteger threads = new AtomicInteger();
+        this.calls = Executors.newFixedThreadPool(concurrency, task -> {
+            Thread thread = new Thread(task, "gempix2-dispatch-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        // A call cut off here is one whose outcome is unknown: its lease runs out and the lease recovery decides.
+        calls.shutdownNow();
     }
 
     @Scheduled(every = "${gempix2.dispatch.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -73,33 +103,57 @@ public class Dispatcher {
             registry.counter("gempix2.submit.unknown", "policy", config.submitUnknownPolicy().name().toLowerCase(),
                     "cause", "lease-expired").increment(interrupted);
         }
-        for (int i = 0; i < config.dispatch().batchSize() && awaitPermitTime() && jobs.anyDue(); i++) {
-            // The permit first: a job is claimed only when its call can be made.
-            Permit permit = client.reserveSubmission();
-            if (permit instanceof Permit.Denied denied) {
+        // Dispatch for one interval at most, then hand back so that the sweeps above run again.
+        Instant handBack = clock.instant().plus(config.dispatch().interval());
+        while (clock.instant().isBefore(handBack) && awaitPermitTime() && jobs.anyDue()) {
+            int free = freePlaces(handBack);
+            if (free == 0) {
+                continue;
+            }
+            Permits permits = client.reserveSubmissions(free);
+            List<Permit.Granted> granted = permits.granted();
+            List<ClaimedJob> claims = granted.isEmpty() ? List.of() : jobs.claimNext(config.dispatch().lease(), granted.size());
+            client.release(granted.subList(claims.size(), granted.size()));
+            places.release(free - claims.size());
+            for (int i = 0; i < claims.size(); i++) {
+                ClaimedJob claim = claims.get(i);
+                Permit.Granted permit = granted.get(i);
+                calls.execute(() -> {
+                    try {
+                        submit(claim, permit);
+                    } catch (RuntimeException e) {
+                        // Whether the call was made is unknown: the job's lease runs out and the lease recovery decides.
+                        Log.errorf(e, "Submitting %s failed unexpectedly; its lease will run out and be recovered",
+                                claim.requestId());
+                    } finally {
+                        places.release();
+                    }
+                });
+            }
+            if (permits.denied() != null) {
                 // Look again by then at the latest: another replica or an operator may lift a pause sooner.
                 Instant latest = clock.instant().plus(QUIET_AT_MOST);
-                quietUntil = denied.retryAt().isBefore(latest) ? denied.retryAt() : latest;
-                return;
+                Instant retryAt = permits.denied().retryAt();
+                quietUntil = retryAt.isBefore(latest) ? retryAt : latest;
             }
-            var claim = jobs.claimNext(config.dispatch().lease());
-            if (claim.isEmpty()) {
-                client.release((Permit.Granted) permit);
-                return;
-            }
-            boolean goOn;
-            try {
-                goOn = submit(claim.get(), (Permit.Granted) permit);
-            } catch (RuntimeException e) {
-                // Whether the call was made is unknown: the job's lease runs out and the lease recovery decides.
-                Log.errorf(e, "Submitting %s failed unexpectedly; its lease will run out and be recovered",
-                        claim.get().requestId());
-                return;
-            }
-            if (!goOn) {
+            if (claims.isEmpty()) {
                 return;
             }
         }
+    }
+
+    /** Takes every free place for a call, waiting (until {@code until} at most) for one if none is free. */
+    private int freePlaces(Instant until) {
+        try {
+            long waitMillis = Math.max(1, Duration.between(clock.instant(), until).toMillis());
+            if (!places.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
+                return 0;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        return 1 + places.drainPermits();
     }
 
     /**
@@ -195,6 +249,13 @@ public class Dispatcher {
         }
         byte[] bytes = source.bytes();
         String sha256 = sha256(bytes);
+        // Jobs with the same bytes in flight at once: one uploads, the others then find its upload.
+        synchronized (uploadLocks[Math.floorMod(sha256.hashCode(), uploadLocks.length)]) {
+            return uploadOnce(job, permit, bytes, sha256);
+        }
+    }
+
+    private boolean uploadOnce(ClaimedJob job, Permit.Granted permit, byte[] bytes, String sha256) {
         Optional<UploadedSource> earlier = jobs.uploadedWithin(sha256, sourceConfig.source().reuseFor());
         if (earlier.isPresent()) {
             client.release(permit);

@@ -31,16 +31,37 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
     }
 
     /**
-     * The next job to submit: highest priority first; within it, the oldest job of the tenant served least
-     * recently, so that one tenant's flood delays another tenant's request by one turn at most.
+     * The (priority, tenant) pairs that have queued jobs, in the order they are served: highest priority first;
+     * within it, the tenant served least recently (never served first). A loose index scan over
+     * {@code job_queued_fair_idx}: its cost grows with the tenants that wait, not with the jobs queued. Raw SQL,
+     * because JPQL has no recursive query.
      */
-    Optional<Job> lockNextQueued(Instant now) {
+    @SuppressWarnings("unchecked")
+    List<QueuedTenant> queuedTenants() {
+        List<Object[]> rows = getEntityManager().createNativeQuery("""
+                with recursive queued (priority, tenant) as (
+                    (select priority, tenant from job where status = 'QUEUED' order by priority, tenant limit 1)
+                    union all
+                    select next.priority, next.tenant from queued, lateral (
+                        select priority, tenant from job
+                        where status = 'QUEUED' and (priority, tenant) > (queued.priority, queued.tenant)
+                        order by priority, tenant limit 1) next)
+                select queued.priority, queued.tenant from queued left join tenant_turn turn on turn.tenant = queued.tenant
+                order by queued.priority, turn.last_served_at nulls first, queued.tenant""")
+                .getResultList();
+        return rows.stream().map(row -> new QueuedTenant(((Number) row[0]).shortValue(), (String) row[1])).toList();
+    }
+
+    /** One tenant's oldest job of one priority that may be submitted now, locked unless another replica holds it. */
+    Optional<Job> lockOldestDue(QueuedTenant queued, Instant now) {
         return lockList("""
-                select j.* from job j left join tenant_turn t on t.tenant = j.tenant
-                where j.status = 'QUEUED' and j.next_attempt_at <= ?1
-                order by j.priority, t.last_served_at nulls first, j.received_at, j.id
-                limit 1 for update of j skip locked""", now)
+                select * from job where status = 'QUEUED' and priority = ?1 and tenant = ?2 and next_attempt_at <= ?3
+                order by received_at, id limit 1 for update skip locked""", queued.priority(), queued.tenant(), now)
                 .stream().findFirst();
+    }
+
+    /** A priority and a tenant with queued jobs. */
+    record QueuedTenant(short priority, String tenant) {
     }
 
     boolean anyQueuedDue(Instant now) {

@@ -3,7 +3,9 @@ package com.gempix2.orchestrator.job;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,12 +135,24 @@ public class JobService {
                 : IntakeDecision.DUPLICATE_CONFLICT);
     }
 
-    /** Leases the next queued job in priority order; jobs whose deadline has passed expire on the way. */
+    /**
+     * Leases up to {@code count} queued jobs in the order they are served: highest priority first; within it,
+     * the oldest job of the tenant served least recently, so that one tenant's flood delays another tenant's
+     * request by one turn at most. Jobs whose deadline has passed expire on the way.
+     */
     @Transactional
-    public Optional<ClaimedJob> claimNext(Duration lease) {
+    public List<ClaimedJob> claimNext(Duration lease, int count) {
         Instant now = clock.instant();
-        Optional<Job> next;
-        while ((next = jobs.lockNextQueued(now)).isPresent()) {
+        List<ClaimedJob> claimed = new ArrayList<>();
+        LinkedList<JobRepository.QueuedTenant> turns = new LinkedList<>(jobs.queuedTenants());
+        while (claimed.size() < count && !turns.isEmpty()) {
+            JobRepository.QueuedTenant turn = turns.peekFirst();
+            Optional<Job> next = jobs.lockOldestDue(turn, now);
+            if (next.isEmpty()) {
+                // Nothing of this tenant is due now (backoffs), or another replica holds it.
+                turns.removeFirst();
+                continue;
+            }
             Job job = next.get();
             if (job.deadline() != null && job.deadline().isBefore(now)) {
                 finish(job, Outcome.expired());
@@ -146,9 +160,16 @@ public class JobService {
             }
             job.claim(now.plus(lease));
             jobs.tenantServed(job.tenant(), now);
-            return Optional.of(ClaimedJob.of(job));
+            claimed.add(ClaimedJob.of(job));
+            // Served now: the tenant's next turn comes after every other tenant of its priority.
+            turns.removeFirst();
+            int after = 0;
+            while (after < turns.size() && turns.get(after).priority() == turn.priority()) {
+                after++;
+            }
+            turns.add(after, turn);
         }
-        return Optional.empty();
+        return claimed;
     }
 
     /** Expires queued jobs whose deadline has passed, even while no quota is left to claim them. */

@@ -18,6 +18,7 @@ import com.gempix2.orchestrator.job.ImageType;
 import com.gempix2.orchestrator.quota.CallKind;
 import com.gempix2.orchestrator.quota.Feedback;
 import com.gempix2.orchestrator.quota.Permit;
+import com.gempix2.orchestrator.quota.Permits;
 import com.gempix2.orchestrator.quota.RateBudget;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,9 +73,30 @@ public class Gempix2Client {
         return reserve(CallKind.SUBMISSION, "submission");
     }
 
+    /**
+     * Takes up to {@code wanted} permits for submissions at once; fewer, with the reason, when the budget or a
+     * pause allows no more now.
+     */
+    public Permits reserveSubmissions(int wanted) {
+        Permits permits = budget.tryTake(CallKind.SUBMISSION, "submission", wanted);
+        if (permits.denied() != null && permits.granted().isEmpty()) {
+            registry.counter("gempix2.provider.deferred", "endpoint", "submission", "reason", permits.denied().cause())
+                    .increment();
+        }
+        if (permits.granted().stream().anyMatch(Permit.Granted::probe)) {
+            Log.info("Probing Gempix2 with one submission while submissions are paused");
+        }
+        return permits;
+    }
+
     /** Gives back a permit that was not used for a call. */
     public void release(Permit.Granted permit) {
         budget.release(permit);
+    }
+
+    /** Gives back permits that were not used for calls. */
+    public void release(java.util.List<Permit.Granted> permits) {
+        budget.release(permits);
     }
 
     /** {@code POST /generate-image} with a permit from {@link #reserveSubmission()}: on OK, {@code data.uuid} names the generation. */

@@ -29,6 +29,8 @@ class QuotaState {
     Instant remainingUntil;
     @Column(name = "remaining_permit_taken_at")
     Instant remainingPermitTakenAt;
+    @Column(name = "taken_since_answer", nullable = false)
+    long takenSinceAnswer;
     /** The call sent alone once the last answer's window has ended; its answer describes the next one. */
     @Column(name = "window_probe_permit")
     Long windowProbePermit;

@@ -3,6 +3,8 @@ package com.gempix2.orchestrator.quota;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,46 +79,82 @@ public class RateBudget {
 
     /** Takes a permit for one call, committed before the call is made, or says when to ask again. */
     public Permit tryTake(CallKind kind, String endpoint) {
+        Permits permits = tryTake(kind, endpoint, 1);
+        return permits.granted().isEmpty() ? permits.denied() : permits.granted().get(0);
+    }
+
+    /**
+     * Takes up to {@code wanted} permits in one transaction, committed before the calls are made; fewer (with
+     * the reason and when to ask again) when the budget, a pause or a probe allows no more now.
+     */
+    public Permits tryTake(CallKind kind, String endpoint, int wanted) {
         return QuarkusTransaction.requiringNew().call(() -> {
             QuotaState state = lockState();
             Instant now = clock.instant();
-            if (state.callsPaused(now)) {
-                return new Permit.Denied(state.callsPausedUntil, state.callsPauseReason, "calls-paused");
-            }
-            boolean probeDue = false;
-            if (kind == CallKind.SUBMISSION && state.submissionsPaused()) {
-                if (state.pausedByOperator || state.nextProbeAt == null || state.nextProbeAt.isAfter(now)) {
-                    return new Permit.Denied(probeTime(state, now), state.submissionsPauseReason, "submissions-paused");
+            List<Permit.Granted> granted = new ArrayList<>();
+            long priorUsed = state.learned(FORGET_AFTER) ? 0 : slidingCount(now);
+            int reserve = kind == CallKind.POLL ? 0 : pollReserve(limit(state));
+            Permit.Denied denied = null;
+            while (granted.size() < wanted) {
+                denied = denial(state, kind, now, priorUsed, reserve);
+                if (denied != null) {
+                    break;
                 }
-                probeDue = true;
-            }
-            boolean learned = state.learned(FORGET_AFTER);
-            Permit.Denied denied = learned ? learnedDenial(state, kind, now) : priorDenial(state, kind, now);
-            if (denied != null) {
-                refresh(state, now);
-                return denied;
-            }
-            if (probeDue) {
-                // This call is the probe: the others keep waiting until it has been answered.
-                state.nextProbeAt = now.plus(config.quota().probeInterval());
-            }
-            long id = ((Number) em.createNativeQuery(
-                            "insert into rate_permit (taken_at, endpoint) values (?1, ?2) returning id")
-                    .setParameter(1, now)
-                    .setParameter(2, endpoint)
-                    .getSingleResult()).longValue();
-            if (learned && !state.remainingApplies(now)) {
-                // The last answer's window is over: this call alone learns what the next one holds.
-                state.windowProbePermit = id;
-                state.windowProbeAt = now;
+                granted.add(take(state, kind, endpoint, now));
+                priorUsed++;
             }
             refresh(state, now);
-            return new Permit.Granted(id, now, probeDue);
+            return new Permits(granted, denied);
         });
     }
 
+    /** Why no further permit may be taken now, or null. */
+    private Permit.Denied denial(QuotaState state, CallKind kind, Instant now, long priorUsed, int reserve) {
+        if (state.callsPaused(now)) {
+            return new Permit.Denied(state.callsPausedUntil, state.callsPauseReason, "calls-paused");
+        }
+        if (kind == CallKind.SUBMISSION && state.submissionsPaused()
+                && (state.pausedByOperator || state.nextProbeAt == null || state.nextProbeAt.isAfter(now))) {
+            return new Permit.Denied(probeTime(state, now), state.submissionsPauseReason, "submissions-paused");
+        }
+        if (firstContact(state) && state.windowProbeOutstanding(now, config.quota().windowProbeTimeout())) {
+            return new Permit.Denied(now.plus(PROBE_RECHECK), "waiting for Gempix2's first answer about the rate window",
+                    "window-probe");
+        }
+        return state.learned(FORGET_AFTER) ? learnedDenial(state, now, reserve) : priorDenial(now, priorUsed, reserve);
+    }
+
+    /**
+     * Gempix2 has not yet said anything of its window: one call at a time until its first answer, whose headers
+     * may hold far less than the configured limit would let out in one burst.
+     */
+    private static boolean firstContact(QuotaState state) {
+        return state.upstreamLimit == null && state.answersWithoutHeaders < FORGET_AFTER;
+    }
+
+    private Permit.Granted take(QuotaState state, CallKind kind, String endpoint, Instant now) {
+        boolean probe = kind == CallKind.SUBMISSION && state.submissionsPaused();
+        if (probe) {
+            // This call is the probe: the others keep waiting until it has been answered.
+            state.nextProbeAt = now.plus(config.quota().probeInterval());
+        }
+        long id = ((Number) em.createNativeQuery(
+                        "insert into rate_permit (taken_at, endpoint) values (?1, ?2) returning id")
+                .setParameter(1, now)
+                .setParameter(2, endpoint)
+                .getSingleResult()).longValue();
+        if (state.learned(FORGET_AFTER) && state.remainingApplies(now)) {
+            state.takenSinceAnswer++;
+        } else if (state.learned(FORGET_AFTER) || firstContact(state)) {
+            // No answer describes the window now: this call alone learns what it holds.
+            state.windowProbePermit = id;
+            state.windowProbeAt = now;
+        }
+        return new Permit.Granted(id, now, probe);
+    }
+
     /** Gempix2's headers bind: the calls its last answer left, less those taken since, minus the polls' share. */
-    private Permit.Denied learnedDenial(QuotaState state, CallKind kind, Instant now) {
+    private Permit.Denied learnedDenial(QuotaState state, Instant now, int reserve) {
         if (!state.remainingApplies(now)) {
             if (state.windowProbeOutstanding(now, config.quota().windowProbeTimeout())) {
                 return new Permit.Denied(now.plus(PROBE_RECHECK),
@@ -124,8 +162,7 @@ public class RateBudget {
             }
             return null;
         }
-        long keep = kind == CallKind.POLL ? 0 : pollReserve(state.upstreamLimit);
-        if (left(state) <= keep) {
+        if (left(state) <= reserve) {
             return new Permit.Denied(state.remainingUntil, "Gempix2 reports no calls remaining until its reset",
                     "upstream-remaining");
         }
@@ -133,10 +170,8 @@ public class RateBudget {
     }
 
     /** Before Gempix2 has said anything usable: a sliding log of the configured limit over the configured window. */
-    private Permit.Denied priorDenial(QuotaState state, CallKind kind, Instant now) {
-        long used = slidingCount(now);
-        int limit = config.rateLimit();
-        long ceiling = kind == CallKind.POLL ? limit : limit - pollReserve(limit);
+    private Permit.Denied priorDenial(Instant now, long used, int reserve) {
+        long ceiling = config.rateLimit() - reserve;
         if (used >= ceiling) {
             return new Permit.Denied(freeAt(now, used - ceiling + 1), "rate budget used up", "budget");
         }
@@ -145,22 +180,39 @@ public class RateBudget {
 
     /** Gives back a permit whose call was not made, so that it does not count against the window. */
     public void release(Permit.Granted permit) {
+        release(List.of(permit));
+    }
+
+    /** Gives back permits whose calls were not made. */
+    public void release(List<Permit.Granted> permits) {
+        if (permits.isEmpty()) {
+            return;
+        }
         QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("delete from rate_permit where id = ?1").setParameter(1, permit.id()).executeUpdate();
-            QuotaState state = null;
-            if (permit.probe()) {
-                // The probe was not sent: the next submission may probe at once.
-                state = lockState();
-                state.nextProbeAt = clock.instant();
-            }
-            if (permit.id() == (last.windowProbePermit() == null ? -1 : last.windowProbePermit())) {
-                state = state == null ? lockState() : state;
+            QuotaState state = lockState();
+            Instant now = clock.instant();
+            for (Permit.Granted permit : permits) {
+                em.createNativeQuery("delete from rate_permit where id = ?1").setParameter(1, permit.id()).executeUpdate();
+                if (permit.probe()) {
+                    // The probe was not sent: the next submission may probe at once.
+                    state.nextProbeAt = now;
+                }
                 if (Long.valueOf(permit.id()).equals(state.windowProbePermit)) {
                     // Nor was the window probe: another call may take its place at once.
                     state.windowProbePermit = null;
                 }
+                if (state.remainingApplies(now) && counted(state, permit.id(), permit.takenAt())) {
+                    state.takenSinceAnswer = Math.max(0, state.takenSinceAnswer - 1);
+                }
             }
+            refresh(state, now);
         });
+    }
+
+    /** Whether a permit counts against the answer in force (see {@link #takenSince}). */
+    private boolean counted(QuotaState state, long id, Instant takenAt) {
+        return id != state.remainingAfterPermit
+                && !takenAt.isBefore(state.remainingPermitTakenAt.minus(config.quota().margin()));
     }
 
     /**
@@ -285,11 +337,12 @@ public class RateBudget {
         }
         state.windowAligned = reset.getNano() == 0 && reset.getEpochSecond() % state.windowSeconds == 0;
         boolean laterWindow = state.remainingUntil == null || reset.isAfter(state.remainingUntil);
-        if (laterWindow || !state.remainingApplies(now)
-                || feedback.remaining() - takenSince(permit.id(), permit.takenAt()) < left(state)) {
+        long taken = takenSince(permit.id(), permit.takenAt());
+        if (laterWindow || !state.remainingApplies(now) || feedback.remaining() - taken < left(state)) {
             state.upstreamRemaining = feedback.remaining();
             state.remainingAfterPermit = permit.id();
             state.remainingPermitTakenAt = permit.takenAt();
+            state.takenSinceAnswer = taken;
             state.remainingUntil = reset;
             state.windowProbePermit = null;
         }
@@ -388,15 +441,21 @@ public class RateBudget {
         if (share == 0) {
             return 0;
         }
-        // Jobs awaiting an outcome are the only ones that will ever poll.
-        long awaiting = ((Number) em.createNativeQuery("select count(*) from job where status = 'SUBMITTED'")
+        // Jobs awaiting an outcome are the only ones that will ever poll; counting stops at the share.
+        long awaiting = ((Number) em.createNativeQuery(
+                        "select count(*) from (select 1 from job where status = 'SUBMITTED' limit ?1) awaiting")
+                .setParameter(1, share)
                 .getSingleResult()).longValue();
         return (int) Math.min(share, awaiting);
     }
 
     /** Calls the answer in force still allows: its X-RateLimit-Remaining less the permits taken since. */
-    private long left(QuotaState state) {
-        return state.upstreamRemaining - takenSince(state.remainingAfterPermit, state.remainingPermitTakenAt);
+    private static long left(QuotaState state) {
+        return state.upstreamRemaining - state.takenSinceAnswer;
+    }
+
+    private int limit(QuotaState state) {
+        return state.learned(FORGET_AFTER) ? state.upstreamLimit : config.rateLimit();
     }
 
     /**

@@ -127,8 +127,8 @@ final class ApiGate {
                 + "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
     }
 
-    private static void writeHeaders(HttpServerResponse response, RateWindows.Decision rate) {
-        if (response.closed() || response.headWritten()) {
+    private void writeHeaders(HttpServerResponse response, RateWindows.Decision rate) {
+        if (response.closed() || response.headWritten() || !knobs.get().rateLimitHeaders()) {
             return;
         }
         response.putHeader(LIMIT_HEADER, Integer.toString(rate.limit()))

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
  *        reset, 1697472000, an exact hour, suggests) or {@code sliding} (any {@code windowSeconds} holds at most
  *        {@code rateLimit} calls; the reset is when the oldest of them ages out)
  * @param retryAfter whether a 1003 also carries a {@code Retry-After} header
+ * @param rateLimitHeaders whether answers carry the {@code X-RateLimit-*} headers (the reference says all do)
  * @param credits credits left on the account
  * @param creditsPerGeneration credits one generation costs
  * @param pendingMillis how long a new generation stays {@code pending}
@@ -37,6 +38,7 @@ public record Knobs(
         long windowSeconds,
         WindowMode windowMode,
         boolean retryAfter,
+        boolean rateLimitHeaders,
         long credits,
         long creditsPerGeneration,
         long pendingMillis,
@@ -88,7 +90,7 @@ public record Knobs(
 
     /** The values a simulator starts with unless configured otherwise. */
     public static Knobs defaults() {
-        return new Knobs(100, 3600, WindowMode.FIRST_CALL, false, 1_000_000, 2, 1000, 3000, 0.0, 0, null, null, 0.0, 0.0, 0, false);
+        return new Knobs(100, 3600, WindowMode.FIRST_CALL, false, true, 1_000_000, 2, 1000, 3000, 0.0, 0, null, null, 0.0, 0.0, 0, false);
     }
 
     /**
@@ -111,7 +113,7 @@ public record Knobs(
     }
 
     Knobs withCredits(long newCredits) {
-        return new Knobs(rateLimit, windowSeconds, windowMode, retryAfter, newCredits, creditsPerGeneration, pendingMillis,
+        return new Knobs(rateLimit, windowSeconds, windowMode, retryAfter, rateLimitHeaders, newCredits, creditsPerGeneration, pendingMillis,
                 processingMillis, failureRatio, latencyMillis, errorHttpStatus, webhookUrl, webhookDropRatio,
                 webhookDuplicateRatio, webhookDelayMillis, webhookBeforeResponse);
     }

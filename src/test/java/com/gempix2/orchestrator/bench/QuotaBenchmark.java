@@ -30,10 +30,10 @@ import com.gempix2.orchestrator.testing.ReplicaRig;
  */
 class QuotaBenchmark {
 
-    private static final int LIMIT = Integer.getInteger("bench.limit", 600);
+    private static final int LIMIT = Integer.getInteger("bench.limit", 300);
     private static final Duration WINDOW = Duration.ofSeconds(Long.getLong("bench.window-seconds", 60));
     private static final int WINDOWS = Integer.getInteger("bench.windows", 2);
-    private static final int BACKLOG = Integer.getInteger("bench.backlog", 1600);
+    private static final int BACKLOG = Integer.getInteger("bench.backlog", 1200);
     private static final int BURST_LIMIT = Integer.getInteger("bench.burst-limit", 30);
     private static final String REPLICAS = System.getProperty("bench.replicas", "1,3");
     private static final String MODES = System.getProperty("bench.modes", "aligned,first-call,sliding");
@@ -93,7 +93,7 @@ class QuotaBenchmark {
             sleepUntil(first.plus(WINDOW.multipliedBy(WINDOWS)));
             JsonNode counters = rig.counters();
             int made = calls(counters);
-            int allowed = LIMIT * WINDOWS;
+            int allowed = LIMIT * windowsAllowed(mode, first, first.plus(WINDOW.multipliedBy(WINDOWS)));
 
             JsonNode result = await().atMost(WINDOW.multipliedBy(2)).pollInterval(Duration.ofMillis(200))
                     .until(() -> rig.results(urgent), list -> !list.isEmpty()).get(0).json();
@@ -142,6 +142,19 @@ class QuotaBenchmark {
                     String.format("%d / %d (%.0f%%)", inFirstTenth, BURST_LIMIT, 100.0 * inFirstTenth / BURST_LIMIT),
                     rig.counters().path("rateLimited").asInt());
         }
+    }
+
+    /**
+     * How many windows' worth of calls the account allows from {@code start} to {@code end}: every aligned window
+     * that begins before the end (the first one partly over already); windows opened by the first call, or any
+     * window-long stretch of a sliding one, one per window length.
+     */
+    private static int windowsAllowed(Knobs.WindowMode mode, Instant start, Instant end) {
+        long windowMillis = WINDOW.toMillis();
+        if (mode == Knobs.WindowMode.ALIGNED) {
+            return (int) (Math.floorDiv(end.toEpochMilli() - 1, windowMillis) - Math.floorDiv(start.toEpochMilli(), windowMillis) + 1);
+        }
+        return (int) ((Duration.between(start, end).toMillis() + windowMillis - 1) / windowMillis);
     }
 
     private static int calls(JsonNode counters) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -33,9 +34,14 @@ class OrderTest extends FreshAccountTest {
     @Test
     void priorityFirstThenTenantsTakeTurns() {
         String run = UUID.randomUUID().toString().substring(0, 8);
+        // One call a second: calls go one by one, in the order the jobs are claimed, whatever the concurrency.
+        Simulator.knobs(Map.of("rateLimit", 1, "windowSeconds", 1));
+        // The first answer teaches the service that window (before it, the configured limit is all it knows).
+        assertEquals("completed", awaitResult(send(newId("teach"), "teach-" + run, "normal")).json()
+                .path("status").asText());
         Operator.pause();
         List<String> flood = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 5; i++) {
             flood.add(send(newId("flood"), "flood-" + run, "normal"));
         }
         String low = send(newId("low"), "flood-" + run, "low");
@@ -47,6 +53,7 @@ class OrderTest extends FreshAccountTest {
 
         Operator.resume();
         all.forEach(id -> assertEquals("completed", awaitResult(id).json().path("status").asText()));
+        assertEquals(0, Simulator.counters().path("rateLimited").asInt(), "one call a second, never a 1003");
 
         List<String> order = all.stream()
                 .sorted(Comparator.comparing(id -> Instant.parse(Operator.job(id).path("submittedAt").asText())))

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -81,6 +82,34 @@ class QuotaTest extends FreshAccountTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(MANAGEMENT + "/q/metrics")
                 .then().body(containsString("gempix2_quota_limit 3.0"), containsString("gempix2_quota_learned 1.0"),
                         matchesPattern("(?s).*gempix2_quota_window_seconds [23]\\.0.*")));
+    }
+
+    @Test
+    void withoutGempix2sHeadersTheConfiguredLimitAppliesAgain() {
+        Simulator.knobs(Map.of("rateLimit", 5, "windowSeconds", 60));
+        assertEquals("completed", awaitResult(post(newId("headers"), "learned")).json().path("status").asText());
+        awaitMetrics("gempix2_quota_learned 1.0", "gempix2_quota_limit 5.0");
+
+        Simulator.knobs(Map.of("rateLimitHeaders", false));
+        for (String id : IntStream.range(0, 3).mapToObj(i -> post(newId("silent"), "no headers " + i)).toList()) {
+            assertEquals("completed", awaitResult(id).json().path("status").asText());
+        }
+        // Three answers in a row without them: the configured 100,000 an hour again.
+        awaitMetrics("gempix2_quota_learned 0.0", "gempix2_quota_limit 100000.0");
+
+        Simulator.knobs(Map.of("rateLimitHeaders", true));
+        assertEquals("completed", awaitResult(post(newId("headers-back"), "learned again")).json().path("status").asText());
+        awaitMetrics("gempix2_quota_learned 1.0", "gempix2_quota_limit 5.0");
+        assertEquals(0, Simulator.counters().path("rateLimited").asInt());
+    }
+
+    private static void awaitMetrics(String... lines) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String scrape = given().get(MANAGEMENT + "/q/metrics").then().extract().asString();
+            for (String line : lines) {
+                assertTrue(scrape.contains(line), line);
+            }
+        });
     }
 
     @Test

@@ -26,7 +26,7 @@ class ControlApiTest {
 
         Set<String> names = new HashSet<>();
         knobs.fieldNames().forEachRemaining(names::add);
-        assertEquals(Set.of("rateLimit", "windowSeconds", "windowMode", "retryAfter", "credits", "creditsPerGeneration", "pendingMillis",
+        assertEquals(Set.of("rateLimit", "windowSeconds", "windowMode", "retryAfter", "rateLimitHeaders", "credits", "creditsPerGeneration", "pendingMillis",
                 "processingMillis", "failureRatio", "latencyMillis", "errorHttpStatus", "webhookUrl", "webhookDropRatio",
                 "webhookDuplicateRatio", "webhookDelayMillis", "webhookBeforeResponse"), names);
         assertEquals(100, knobs.get("rateLimit").asInt());

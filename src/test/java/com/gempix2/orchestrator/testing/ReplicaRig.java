@@ -144,6 +144,16 @@ public final class ReplicaRig implements AutoCloseable {
         }
     }
 
+    /** Runs {@code sql} in the rig's schema, as a benchmark does to queue a backlog too large to send through Kafka. */
+    public void execute(String sql) {
+        try (Connection connection = DriverManager.getConnection(JDBC + "?currentSchema=" + name, "postgres", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not run SQL in " + name, e);
+        }
+    }
+
     private String adminUrl(String path) {
         return "http://127.0.0.1:" + replicas.get(0).httpPort() + "/api/v1" + path;
     }
