@@ -11,5 +11,7 @@ alter table quota_state add column window_probe_at timestamptz;
 -- What the answers taught about the window's length (the longest time to a reset seen) and alignment.
 alter table quota_state add column window_seconds integer;
 alter table quota_state add column window_aligned boolean;
--- Gempix2 answers in a row without usable rate-limit headers: past a few, the configured limit applies again.
+-- Gempix2 answers in a row without usable rate-limit headers: past a few, the configured limit applies again,
+-- counting the calls made since then (prior_since), not those made under Gempix2's own window.
 alter table quota_state add column answers_without_headers integer not null default 0;
+alter table quota_state add column prior_since timestamptz;

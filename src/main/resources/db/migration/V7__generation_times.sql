@@ -6,5 +6,6 @@ create index job_generation_sample_idx on job (generation_type, aspect_ratio, fi
     where generation_ms is not null;
 -- The latest outcomes and how they were learned: when only polls bring them, the webhooks have stopped.
 create index job_outcome_route_idx on job (finished_at desc) where completed_via is not null;
--- A webhook came for a job a poll had already finished: the webhooks work, they were only slower than the poll.
-alter table job add column webhook_after_poll boolean not null default false;
+-- A webhook came for the job, whatever became of it (applied, confirmed by a poll, or after a poll had finished
+-- the job): the webhooks work, even when a poll brought the outcome.
+alter table job add column webhook_seen boolean not null default false;

@@ -105,40 +105,68 @@ public class Dispatcher {
         }
         // Dispatch for one interval at most, then hand back so that the sweeps above run again.
         Instant handBack = clock.instant().plus(config.dispatch().interval());
-        while (clock.instant().isBefore(handBack) && awaitPermitTime() && jobs.anyDue()) {
+        while (clock.instant().isBefore(handBack) && awaitPermitTime()) {
             int free = freePlaces(handBack);
             if (free == 0) {
                 continue;
             }
-            Permits permits = client.reserveSubmissions(free);
-            List<Permit.Granted> granted = permits.granted();
-            List<ClaimedJob> claims = granted.isEmpty() ? List.of() : jobs.claimNext(config.dispatch().lease(), granted.size());
-            client.release(granted.subList(claims.size(), granted.size()));
-            places.release(free - claims.size());
-            for (int i = 0; i < claims.size(); i++) {
-                ClaimedJob claim = claims.get(i);
-                Permit.Granted permit = granted.get(i);
-                calls.execute(() -> {
-                    try {
-                        submit(claim, permit);
-                    } catch (RuntimeException e) {
-                        // Whether the call was made is unknown: the job's lease runs out and the lease recovery decides.
-                        Log.errorf(e, "Submitting %s failed unexpectedly; its lease will run out and be recovered",
-                                claim.requestId());
-                    } finally {
-                        places.release();
-                    }
-                });
+            int started = 0;
+            List<Permit.Granted> granted = List.of();
+            List<ClaimedJob> claims = List.of();
+            Permits permits = null;
+            try {
+                // No more permits than jobs that could use them: a surplus would hold back the other replicas.
+                int due = jobs.countDue(free);
+                if (due == 0) {
+                    return;
+                }
+                permits = client.reserveSubmissions(due);
+                granted = permits.granted();
+                claims = granted.isEmpty() ? List.of() : jobs.claimNext(config.dispatch().lease(), granted.size());
+                for (; started < claims.size(); started++) {
+                    ClaimedJob claim = claims.get(started);
+                    Permit.Granted permit = granted.get(started);
+                    calls.execute(() -> {
+                        try {
+                            submit(claim, permit);
+                        } catch (RuntimeException e) {
+                            // Whether the call was made is unknown: the lease runs out and the lease recovery decides.
+                            Log.errorf(e, "Submitting %s failed unexpectedly; its lease will run out and be recovered",
+                                    claim.requestId());
+                        } finally {
+                            places.release();
+                        }
+                    });
+                }
+            } finally {
+                // Whatever went wrong (the database, a pool shutting down): what was not started goes back.
+                places.release(free - started);
+                if (started < granted.size()) {
+                    releaseQuietly(granted.subList(started, granted.size()));
+                }
+                for (ClaimedJob unstarted : claims.subList(started, claims.size())) {
+                    // Claimed but never sent: back to the queue at once, no attempt counted.
+                    jobs.requeue(unstarted, clock.instant(), false);
+                }
             }
             if (permits.denied() != null) {
                 // Look again by then at the latest: another replica or an operator may lift a pause sooner.
                 Instant latest = clock.instant().plus(QUIET_AT_MOST);
                 Instant retryAt = permits.denied().retryAt();
                 quietUntil = retryAt.isBefore(latest) ? retryAt : latest;
-            }
-            if (claims.isEmpty()) {
+            } else if (claims.isEmpty()) {
+                // Permits but no job: another replica took them meanwhile.
                 return;
             }
+        }
+    }
+
+    private void releaseQuietly(List<Permit.Granted> unused) {
+        try {
+            client.release(unused);
+        } catch (RuntimeException e) {
+            // They count against the window until it ends: a little budget lost, never a call too many.
+            Log.warnf("Could not give back %d unused permits: %s", unused.size(), e.getMessage());
         }
     }
 

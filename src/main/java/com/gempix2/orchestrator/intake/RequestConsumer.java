@@ -28,6 +28,8 @@ public class RequestConsumer {
 
     /** Reason header of a requestId seen before with a different payload. */
     static final String DUPLICATE_REQUEST_ID = "duplicate-request-id";
+    /** Reason header of another message without a requestId under a record key already answered as rejected. */
+    static final String KEY_ALREADY_ANSWERED = "requestId: required; a rejected result was already published for this record key";
 
     private final RequestParser parser;
     private final JobService jobs;
@@ -66,7 +68,8 @@ public class RequestConsumer {
             IntakeDecision decision = stored.get();
             count(decision.name().toLowerCase().replace('_', '-'));
             if (decision == IntakeDecision.DUPLICATE_CONFLICT) {
-                return deadLetter(record, DUPLICATE_REQUEST_ID);
+                // Without a requestId, the key's one rejected result (its ce_id) is taken already.
+                return deadLetter(record, keyed ? KEY_ALREADY_ANSWERED : DUPLICATE_REQUEST_ID);
             }
             if (decision == IntakeDecision.REJECTED) {
                 Log.infof("Rejected %s: %s", keyed ? "a request without a requestId" : "request " + spec.requestId(),

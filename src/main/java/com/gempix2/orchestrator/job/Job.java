@@ -68,8 +68,8 @@ public class Job {
     /** How long the generation took (webhook) or takes at least (a poll's estimate): a sample of its kind. */
     @Column(name = "generation_ms")
     private Long generationMs;
-    @Column(name = "webhook_after_poll", nullable = false)
-    private boolean webhookAfterPoll;
+    @Column(name = "webhook_seen", nullable = false)
+    private boolean webhookSeen;
     @Column(name = "received_at", nullable = false, updatable = false)
     private Instant receivedAt;
     @Column(name = "submitted_at")
@@ -174,16 +174,24 @@ public class Job {
         }
     }
 
-    /** Its webhook came after a poll had brought the outcome: webhooks arrive, only later than the poll. */
-    void webhookCameLate() {
-        if (completedVia == CompletedVia.POLL) {
-            webhookAfterPoll = true;
-        }
+    /** A webhook came for it (whatever it then did): the webhooks work. */
+    void webhookSeen() {
+        webhookSeen = true;
     }
 
     /** A poll found the generation still running: it takes at least {@code millis} from submission. */
     void runsAtLeast(long millis) {
         generationMs = generationMs == null ? millis : Math.max(generationMs, millis);
+    }
+
+    /**
+     * A poll found it over, {@code millis} after submission, never having seen it running: it ended somewhere in
+     * between, and the midpoint is the sample (neither bound alone, which would only ever push the times one way).
+     */
+    void endedWithin(long millis) {
+        if (generationMs == null) {
+            generationMs = millis / 2;
+        }
     }
 
     void finish(Outcome outcome, Instant now) {

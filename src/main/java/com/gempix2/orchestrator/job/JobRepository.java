@@ -64,11 +64,13 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
     record QueuedTenant(short priority, String tenant) {
     }
 
-    boolean anyQueuedDue(Instant now) {
-        return !getEntityManager().createNativeQuery(
-                        "select 1 from job where status = 'QUEUED' and next_attempt_at <= ?1 limit 1")
+    int countQueuedDue(Instant now, int atMost) {
+        return ((Number) getEntityManager().createNativeQuery("""
+                        select count(*) from (select 1 from job where status = 'QUEUED' and next_attempt_at <= ?1
+                        limit ?2) due""")
                 .setParameter(1, now)
-                .getResultList().isEmpty();
+                .setParameter(2, atMost)
+                .getSingleResult()).intValue();
     }
 
     /** Serialises everything done to one requestId across replicas (intake, cancel), even before its row exists. */
@@ -84,13 +86,14 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
         return lockList("select * from job where uuid = ?1 for update", uuid).stream().findFirst();
     }
 
-    void tenantServed(String tenant, Instant now) {
-        getEntityManager().createNativeQuery("""
+    /** Records when each tenant was served, in the map's order. */
+    void tenantsServed(Map<String, Instant> served) {
+        served.forEach((tenant, at) -> getEntityManager().createNativeQuery("""
                 insert into tenant_turn (tenant, last_served_at) values (?1, ?2)
                 on conflict (tenant) do update set last_served_at = excluded.last_served_at""")
                 .setParameter(1, tenant)
-                .setParameter(2, now)
-                .executeUpdate();
+                .setParameter(2, at)
+                .executeUpdate());
     }
 
     /** The newest {@code limit} jobs in {@code status}. */
@@ -162,12 +165,12 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
 
     /**
      * For the latest {@code limit} outcomes that came from Gempix2 (by webhook or poll), newest first: whether
-     * each came by poll with no webhook after it.
+     * each came by poll with no webhook for its job at all.
      */
     @SuppressWarnings("unchecked")
     List<Boolean> latestOutcomesPolledOnly(int limit) {
         return getEntityManager().createNativeQuery("""
-                select completed_via = 'POLL' and not webhook_after_poll from job where completed_via is not null
+                select completed_via = 'POLL' and not webhook_seen from job where completed_via is not null
                 order by finished_at desc limit ?1""", Boolean.class)
                 .setParameter(1, limit)
                 .getResultList();

@@ -3,12 +3,14 @@ package com.gempix2.orchestrator.job;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,10 +45,10 @@ public class JobService {
                 .register(registry);
     }
 
-    /** Whether any queued job may be submitted now: a cheap look before taking a permit for it. */
+    /** How many queued jobs (up to {@code atMost}) may be submitted now: a cheap look before taking permits. */
     @Transactional
-    public boolean anyDue() {
-        return jobs.anyQueuedDue(clock.instant());
+    public int countDue(int atMost) {
+        return jobs.countQueuedDue(clock.instant(), atMost);
     }
 
     @Transactional
@@ -145,6 +147,7 @@ public class JobService {
         Instant now = clock.instant();
         List<ClaimedJob> claimed = new ArrayList<>();
         LinkedList<JobRepository.QueuedTenant> turns = new LinkedList<>(jobs.queuedTenants());
+        Map<String, Instant> served = new TreeMap<>();
         while (claimed.size() < count && !turns.isEmpty()) {
             JobRepository.QueuedTenant turn = turns.peekFirst();
             Optional<Job> next = jobs.lockOldestDue(turn, now);
@@ -159,7 +162,8 @@ public class JobService {
                 continue;
             }
             job.claim(now.plus(lease));
-            jobs.tenantServed(job.tenant(), now);
+            // A microsecond apart, so that the tenants served in one batch keep their order for the next.
+            served.put(job.tenant(), now.plus(claimed.size(), ChronoUnit.MICROS));
             claimed.add(ClaimedJob.of(job));
             // Served now: the tenant's next turn comes after every other tenant of its priority.
             turns.removeFirst();
@@ -169,6 +173,8 @@ public class JobService {
             }
             turns.add(after, turn);
         }
+        // Once, in the tenants' order: replicas claiming at the same time then never wait on each other in a cycle.
+        jobs.tenantsServed(served);
         return claimed;
     }
 
@@ -196,6 +202,7 @@ public class JobService {
         ParkedWebhook parked = em.find(ParkedWebhook.class, uuid);
         if (parked != null) {
             em.remove(parked);
+            job.webhookSeen();
             if (parked.confirm()) {
                 // Its completion is not trusted without Gempix2's word: the poller asks at once.
                 job.pollScheduled(clock.instant(), false);
@@ -346,8 +353,8 @@ public class JobService {
             em.persist(new ParkedWebhook(webhook.uuid(), webhook.outcome(), clock.instant(), webhook.confirm()));
             return WebhookDecision.PARKED;
         }
+        job.get().webhookSeen();
         if (job.get().status().isTerminal()) {
-            job.get().webhookCameLate();
             return WebhookDecision.ALREADY_FINISHED;
         }
         if (webhook.confirm()) {
@@ -420,7 +427,10 @@ public class JobService {
         if (runsAtLeast != null) {
             job.runsAtLeast(runsAtLeast.toMillis());
         }
-        outcome.ifPresent(o -> finish(job, o));
+        outcome.ifPresent(o -> {
+            job.endedWithin(Duration.between(job.submittedAt(), clock.instant()).toMillis());
+            finish(job, o);
+        });
     }
 
     /**

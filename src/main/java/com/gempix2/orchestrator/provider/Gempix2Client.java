@@ -66,14 +66,6 @@ public class Gempix2Client {
     }
 
     /**
-     * Takes a permit for one submission, or says when to ask again (quota used up, submissions paused,
-     * circuit open). Take it before claiming a job, so that no job is claimed that cannot be sent.
-     */
-    public Permit reserveSubmission() {
-        return reserve(CallKind.SUBMISSION, "submission");
-    }
-
-    /**
      * Takes up to {@code wanted} permits for submissions at once; fewer, with the reason, when the budget or a
      * pause allows no more now.
      */
@@ -99,14 +91,14 @@ public class Gempix2Client {
         budget.release(permits);
     }
 
-    /** {@code POST /generate-image} with a permit from {@link #reserveSubmission()}: on OK, {@code data.uuid} names the generation. */
+    /** {@code POST /generate-image} with a permit from {@link #reserveSubmissions}: on OK, {@code data.uuid} names the generation. */
     public UpstreamAnswer generate(Permit.Granted permit, GenerateCommand command) {
         return send("generate", CallKind.SUBMISSION, permit, () -> api.generate(authorization, command));
     }
 
     /**
      * {@code POST /upload-image-image} (multipart field {@code file}) with a permit from
-     * {@link #reserveSubmission()}: on OK, {@code data.imageUrl} and {@code data.imageKey} name the upload.
+     * {@link #reserveSubmissions}: on OK, {@code data.imageUrl} and {@code data.imageKey} name the upload.
      */
     public UpstreamAnswer upload(Permit.Granted permit, byte[] image, ImageType type) {
         ClientMultipartForm form = ClientMultipartForm.create()

@@ -7,9 +7,10 @@ public sealed interface Permit {
 
     /**
      * May call; {@code id} orders permits, {@code takenAt} is when it was granted, {@code probe} marks the one
-     * submission let through a pause of submissions.
+     * submission let through a pause of submissions, {@code windowProbe} the one call sent alone to learn what
+     * Gempix2's rate window holds.
      */
-    record Granted(long id, Instant takenAt, boolean probe) implements Permit {
+    record Granted(long id, Instant takenAt, boolean probe, boolean windowProbe) implements Permit {
     }
 
     /**

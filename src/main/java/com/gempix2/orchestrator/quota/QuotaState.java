@@ -42,6 +42,8 @@ class QuotaState {
     Boolean windowAligned;
     @Column(name = "answers_without_headers", nullable = false)
     int answersWithoutHeaders;
+    @Column(name = "prior_since")
+    Instant priorSince;
     @Column(name = "calls_paused_until")
     Instant callsPausedUntil;
     @Column(name = "calls_pause_reason")
@@ -65,20 +67,30 @@ class QuotaState {
     }
 
     /**
-     * Gempix2's headers describe the window: it has reported one, and has not since answered again and again
-     * without them (then the configured limit and window apply once more).
+     * Gempix2's headers set the budget: an answer of its describes the window, and it has not since answered again
+     * and again without them (then the configured limit and window apply once more).
      */
     boolean learned(int forgetAfter) {
-        return upstreamLimit != null && remainingUntil != null && answersWithoutHeaders < forgetAfter;
+        return hasAnswer() && answersWithoutHeaders < forgetAfter;
+    }
+
+    /** Gempix2 has never described its window yet, nor been found to leave its headers out. */
+    boolean firstContact(int forgetAfter) {
+        return !hasAnswer() && answersWithoutHeaders < forgetAfter;
+    }
+
+    private boolean hasAnswer() {
+        return upstreamLimit != null && upstreamRemaining != null && remainingAfterPermit != null
+                && remainingPermitTakenAt != null && remainingUntil != null;
+    }
+
+    /** The reset of the answer in force (and the margin for clocks) has passed: more calls may be allowed now. */
+    boolean resetPassed(Instant now, java.time.Duration margin) {
+        return !remainingUntil.plus(margin).isAfter(now);
     }
 
     boolean windowProbeOutstanding(Instant now, java.time.Duration timeout) {
         return windowProbePermit != null && windowProbeAt != null && windowProbeAt.plus(timeout).isAfter(now);
     }
 
-    /** The upstream's own count still binds: its window has not reset since it reported. */
-    boolean remainingApplies(Instant now) {
-        return upstreamRemaining != null && remainingAfterPermit != null && remainingPermitTakenAt != null
-                && remainingUntil != null && remainingUntil.isAfter(now);
-    }
 }

@@ -92,7 +92,7 @@ public class RateBudget {
             QuotaState state = lockState();
             Instant now = clock.instant();
             List<Permit.Granted> granted = new ArrayList<>();
-            long priorUsed = state.learned(FORGET_AFTER) ? 0 : slidingCount(now);
+            long priorUsed = state.learned(FORGET_AFTER) ? 0 : slidingCount(state, now);
             int reserve = kind == CallKind.POLL ? 0 : pollReserve(limit(state));
             Permit.Denied denied = null;
             while (granted.size() < wanted) {
@@ -100,7 +100,7 @@ public class RateBudget {
                 if (denied != null) {
                     break;
                 }
-                granted.add(take(state, kind, endpoint, now));
+                granted.add(take(state, kind, endpoint, now, reserve));
                 priorUsed++;
             }
             refresh(state, now);
@@ -117,54 +117,57 @@ public class RateBudget {
                 && (state.pausedByOperator || state.nextProbeAt == null || state.nextProbeAt.isAfter(now))) {
             return new Permit.Denied(probeTime(state, now), state.submissionsPauseReason, "submissions-paused");
         }
-        if (firstContact(state) && state.windowProbeOutstanding(now, config.quota().windowProbeTimeout())) {
-            return new Permit.Denied(now.plus(PROBE_RECHECK), "waiting for Gempix2's first answer about the rate window",
-                    "window-probe");
+        if (state.firstContact(FORGET_AFTER)) {
+            // Nothing known of Gempix2's window: one call at a time until it answers, for its headers may hold far
+            // less than the configured limit would let out in one burst.
+            return windowProbeDenial(state, now);
         }
         return state.learned(FORGET_AFTER) ? learnedDenial(state, now, reserve) : priorDenial(now, priorUsed, reserve);
     }
 
-    /**
-     * Gempix2 has not yet said anything of its window: one call at a time until its first answer, whose headers
-     * may hold far less than the configured limit would let out in one burst.
-     */
-    private static boolean firstContact(QuotaState state) {
-        return state.upstreamLimit == null && state.answersWithoutHeaders < FORGET_AFTER;
-    }
-
-    private Permit.Granted take(QuotaState state, CallKind kind, String endpoint, Instant now) {
+    private Permit.Granted take(QuotaState state, CallKind kind, String endpoint, Instant now, int reserve) {
         boolean probe = kind == CallKind.SUBMISSION && state.submissionsPaused();
         if (probe) {
             // This call is the probe: the others keep waiting until it has been answered.
             state.nextProbeAt = now.plus(config.quota().probeInterval());
         }
+        boolean windowProbe = state.firstContact(FORGET_AFTER) || state.learned(FORGET_AFTER) && left(state) <= reserve;
         long id = ((Number) em.createNativeQuery(
                         "insert into rate_permit (taken_at, endpoint) values (?1, ?2) returning id")
                 .setParameter(1, now)
                 .setParameter(2, endpoint)
                 .getSingleResult()).longValue();
-        if (state.learned(FORGET_AFTER) && state.remainingApplies(now)) {
+        if (state.learned(FORGET_AFTER)) {
             state.takenSinceAnswer++;
-        } else if (state.learned(FORGET_AFTER) || firstContact(state)) {
-            // No answer describes the window now: this call alone learns what it holds.
+        }
+        if (windowProbe) {
+            // This call alone learns what Gempix2's window holds now; the others wait for its answer.
             state.windowProbePermit = id;
             state.windowProbeAt = now;
         }
-        return new Permit.Granted(id, now, probe);
+        return new Permit.Granted(id, now, probe, windowProbe);
     }
 
-    /** Gempix2's headers bind: the calls its last answer left, less those taken since, minus the polls' share. */
+    /**
+     * Gempix2's headers bind: the calls its answer in force left, less the permits taken since, minus the polls'
+     * share; calls only ever use up what it counted, so the count holds past its reset too. Once that reset (and
+     * the margin) has passed, one call beyond the count may go, alone, to learn what the window holds now.
+     */
     private Permit.Denied learnedDenial(QuotaState state, Instant now, int reserve) {
-        if (!state.remainingApplies(now)) {
-            if (state.windowProbeOutstanding(now, config.quota().windowProbeTimeout())) {
-                return new Permit.Denied(now.plus(PROBE_RECHECK),
-                        "waiting for the first answer of Gempix2's new rate window", "window-probe");
-            }
+        if (left(state) > reserve) {
             return null;
         }
-        if (left(state) <= reserve) {
-            return new Permit.Denied(state.remainingUntil, "Gempix2 reports no calls remaining until its reset",
-                    "upstream-remaining");
+        if (!state.resetPassed(now, config.quota().margin())) {
+            return new Permit.Denied(state.remainingUntil.plus(config.quota().margin()),
+                    "Gempix2 reports no calls remaining until its reset", "upstream-remaining");
+        }
+        return windowProbeDenial(state, now);
+    }
+
+    private Permit.Denied windowProbeDenial(QuotaState state, Instant now) {
+        if (state.windowProbeOutstanding(now, config.quota().windowProbeTimeout())) {
+            return new Permit.Denied(now.plus(PROBE_RECHECK), "waiting for Gempix2's answer about its rate window",
+                    "window-probe");
         }
         return null;
     }
@@ -201,7 +204,7 @@ public class RateBudget {
                     // Nor was the window probe: another call may take its place at once.
                     state.windowProbePermit = null;
                 }
-                if (state.remainingApplies(now) && counted(state, permit.id(), permit.takenAt())) {
+                if (state.learned(FORGET_AFTER) && counted(state, permit.id(), permit.takenAt())) {
                     state.takenSinceAnswer = Math.max(0, state.takenSinceAnswer - 1);
                 }
             }
@@ -211,7 +214,7 @@ public class RateBudget {
 
     /** Whether a permit counts against the answer in force (see {@link #takenSince}). */
     private boolean counted(QuotaState state, long id, Instant takenAt) {
-        return id != state.remainingAfterPermit
+        return id > state.remainingAfterPermit || id != state.remainingAfterPermit
                 && !takenAt.isBefore(state.remainingPermitTakenAt.minus(config.quota().margin()));
     }
 
@@ -239,19 +242,18 @@ public class RateBudget {
      */
     private boolean worthRecording(Permit.Granted permit, Feedback feedback) {
         BudgetView view = last;
-        boolean window = feedback.limit() != null && feedback.remaining() != null && feedback.remainingUntil() != null
-                && (!view.learned() || view.answersWithoutHeaders() > 0
-                        || !feedback.limit().equals(view.upstreamLimit())
-                        || !feedback.remainingUntil().equals(view.windowResetsAt())
-                        || feedback.remaining() < view.left());
-        boolean silent = feedback.fromGempix2() && feedback.limit() == null && view.learned();
-        boolean probeAnswered = Long.valueOf(permit.id()).equals(view.windowProbePermit());
+        boolean describes = feedback.describesWindow(clock.instant());
+        boolean window = describes && (!view.learned() || view.answersWithoutHeaders() > 0
+                || !feedback.limit().equals(view.upstreamLimit())
+                || !feedback.remainingUntil().equals(view.windowResetsAt())
+                || feedback.remaining() < view.left());
+        boolean silent = !describes && feedback.fromGempix2() && view.answersWithoutHeaders() < FORGET_AFTER;
         boolean signal = switch (feedback.signal()) {
             case NONE -> false;
             case SUBMISSION_ACCEPTED -> view.submissionsPaused() && !view.pausedByOperator() || permit.probe();
             default -> true;
         };
-        return window || silent || probeAnswered || signal;
+        return window || silent || permit.windowProbe() || signal;
     }
 
     private void record(Permit.Granted permit, Feedback feedback) {
@@ -259,14 +261,20 @@ public class RateBudget {
         Instant now = clock.instant();
         if (feedback.describesWindow(now)) {
             learn(state, permit, feedback, now);
-        } else if (feedback.fromGempix2() && feedback.limit() == null) {
+        } else if (feedback.fromGempix2() && state.answersWithoutHeaders < FORGET_AFTER) {
+            // Missing, or making no sense (a remaining over the limit, a reset a month away).
             state.answersWithoutHeaders++;
-            if (state.answersWithoutHeaders == FORGET_AFTER && forgotten.compareAndSet(false, true)) {
-                Log.warnf("Gempix2 answered %d times without rate-limit headers: the configured limit (%d per %s) "
-                        + "applies until they come back", FORGET_AFTER, config.rateLimit(), config.window());
+            if (state.answersWithoutHeaders == FORGET_AFTER) {
+                // The calls made under Gempix2's window do not count against the configured one.
+                state.priorSince = now;
+                if (forgotten.compareAndSet(false, true)) {
+                    Log.warnf("Gempix2 answered %d times in a row without usable rate-limit headers: the configured "
+                            + "limit (%d per %s) applies until they come back", FORGET_AFTER, config.rateLimit(),
+                            config.window());
+                }
             }
         }
-        if (Long.valueOf(permit.id()).equals(state.windowProbePermit)) {
+        if (permit.windowProbe() && Long.valueOf(permit.id()).equals(state.windowProbePermit)) {
             // Answered, whatever it said: a later call may probe if this answer taught nothing.
             state.windowProbePermit = null;
         }
@@ -314,6 +322,7 @@ public class RateBudget {
             forgotten.set(false);
         }
         state.answersWithoutHeaders = 0;
+        state.priorSince = null;
         int limit = feedback.limit();
         Instant reset = feedback.remainingUntil();
         if (!Integer.valueOf(limit).equals(state.upstreamLimit)) {
@@ -327,18 +336,17 @@ public class RateBudget {
             // Another tier: what was learned of the old window's length does not hold.
             state.windowSeconds = null;
         }
-        if (!reset.isAfter(now)) {
-            // Answered after its own window ended: nothing it says about the count holds any longer.
-            return;
+        if (reset.isAfter(now)) {
+            long toReset = (Duration.between(now, reset).toMillis() + 999) / 1000;
+            if (state.windowSeconds == null || toReset > state.windowSeconds) {
+                state.windowSeconds = (int) toReset;
+            }
+            state.windowAligned = reset.getNano() == 0 && reset.getEpochSecond() % state.windowSeconds == 0;
         }
-        long toReset = (Duration.between(now, reset).toMillis() + 999) / 1000;
-        if (state.windowSeconds == null || toReset > state.windowSeconds) {
-            state.windowSeconds = (int) toReset;
-        }
-        state.windowAligned = reset.getNano() == 0 && reset.getEpochSecond() % state.windowSeconds == 0;
-        boolean laterWindow = state.remainingUntil == null || reset.isAfter(state.remainingUntil);
+        // Even an answer whose reset has passed by now counts: calls only ever use up what it counted.
         long taken = takenSince(permit.id(), permit.takenAt());
-        if (laterWindow || !state.remainingApplies(now) || feedback.remaining() - taken < left(state)) {
+        boolean inForce = state.learned(FORGET_AFTER);
+        if (!inForce || reset.isAfter(state.remainingUntil) || feedback.remaining() - taken < left(state)) {
             state.upstreamRemaining = feedback.remaining();
             state.remainingAfterPermit = permit.id();
             state.remainingPermitTakenAt = permit.takenAt();
@@ -402,7 +410,7 @@ public class RateBudget {
         QuarkusTransaction.requiringNew().run(() -> {
             QuotaState state = em.find(QuotaState.class, QuotaState.ID);
             Instant cutoff = windowStart(clock.instant());
-            if (state.remainingPermitTakenAt != null) {
+            if (state.learned(FORGET_AFTER)) {
                 Instant counted = state.remainingPermitTakenAt.minus(config.quota().margin());
                 cutoff = counted.isBefore(cutoff) ? counted : cutoff;
             }
@@ -419,11 +427,9 @@ public class RateBudget {
         int limit = learned ? state.upstreamLimit : config.rateLimit();
         long left;
         if (!learned) {
-            left = Math.max(0, limit - slidingCount(now));
-        } else if (state.remainingApplies(now)) {
-            left = Math.max(0, left(state));
+            left = Math.max(0, limit - slidingCount(state, now));
         } else {
-            left = limit;
+            left = Math.max(0, left(state));
         }
         long windowSeconds = learned && state.windowSeconds != null ? state.windowSeconds : config.window().toSeconds();
         BudgetView view = new BudgetView(learned, config.rateLimit(), state.upstreamLimit, limit,
@@ -463,7 +469,9 @@ public class RateBudget {
      * margin before it (a call may reach Gempix2 up to that much after its permit was taken).
      */
     private long takenSince(long id, Instant takenAt) {
-        return ((Number) em.createNativeQuery("select count(*) from rate_permit where taken_at >= ?1 and id <> ?2")
+        // By id as well as by time: ids are taken under the row lock, times come from each replica's clock.
+        return ((Number) em.createNativeQuery(
+                        "select count(*) from rate_permit where id > ?2 or (taken_at >= ?1 and id <> ?2)")
                 .setParameter(1, takenAt.minus(config.quota().margin()))
                 .setParameter(2, id)
                 .getSingleResult()).longValue();
@@ -480,10 +488,14 @@ public class RateBudget {
         return now.minus(config.window()).minus(config.quota().margin());
     }
 
-    /** Permits taken in the configured window (and its margin), by every replica. */
-    private long slidingCount(Instant now) {
+    /** Permits taken in the configured window (and its margin), by every replica, since the prior applies again. */
+    private long slidingCount(QuotaState state, Instant now) {
+        Instant start = windowStart(now);
+        if (state.priorSince != null && state.priorSince.isAfter(start)) {
+            start = state.priorSince;
+        }
         return ((Number) em.createNativeQuery("select count(*) from rate_permit where taken_at > ?1")
-                .setParameter(1, windowStart(now))
+                .setParameter(1, start)
                 .getSingleResult()).longValue();
     }
 
