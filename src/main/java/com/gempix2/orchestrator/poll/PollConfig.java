@@ -77,7 +77,7 @@ public interface PollConfig {
         Duration max();
 
         /** How often the learned times are read again from the database (they are shared by the replicas). */
-        @WithDefault("30s")
+        @WithDefault("5s")
         Duration refresh();
 
         /**

@@ -441,15 +441,21 @@ public class RateBudget {
         return view;
     }
 
-    /** Permits held back for polls: the configured share, but never more than the jobs that may need one. */
+    /**
+     * Permits held back for polls: the configured share, but never more than the jobs the poller has started on
+     * (a poll made, due or deferred). A job whose webhook is on its way needs no poll, so a backlog of fresh
+     * submissions holds nothing back while webhooks work; the first poll of a lost webhook may wait for a permit,
+     * and from then on its job is reserved for.
+     */
     private int pollReserve(int limit) {
         int share = (int) Math.ceil(limit * config.quota().pollShare());
         if (share == 0) {
             return 0;
         }
-        // Jobs awaiting an outcome are the only ones that will ever poll; counting stops at the share.
-        long awaiting = ((Number) em.createNativeQuery(
-                        "select count(*) from (select 1 from job where status = 'SUBMITTED' limit ?1) awaiting")
+        // Counting stops at the share.
+        long awaiting = ((Number) em.createNativeQuery("""
+                        select count(*) from (select 1 from job where status = 'SUBMITTED' and next_poll_at is not null
+                        limit ?1) polled""")
                 .setParameter(1, share)
                 .getSingleResult()).longValue();
         return (int) Math.min(share, awaiting);

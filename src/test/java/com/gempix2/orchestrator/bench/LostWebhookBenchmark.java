@@ -83,7 +83,6 @@ class LostWebhookBenchmark {
 
     private Row service(ReplicaRig rig, Duration generation, Duration spacing, String webhooks) {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        int statusBefore = rig.counters().path("calls").path("status").asInt();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {
             String id = "lost-" + run + "-" + i;
@@ -103,8 +102,8 @@ class LostWebhookBenchmark {
             late.add(Duration.between(ends.get(uuid), Instant.parse(result.path("finishedAt").asText())));
             polls += counters.path("pollsByUuid").path(uuid).asInt();
         }
-        int statusCalls = counters.path("calls").path("status").asInt() - statusBefore;
-        return new Row(seconds(generation), webhooks, "service", 1 + (double) statusCalls / JOBS, (double) polls / JOBS,
+        // The service's own polls, by uuid: the naive client polls the same simulator meanwhile.
+        return new Row(seconds(generation), webhooks, "service", 1 + (double) polls / JOBS, (double) polls / JOBS,
                 quantile(late, 0.5), quantile(late, 0.9));
     }
 
