@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -110,13 +111,11 @@ class LostWebhookBenchmark {
     /** Submit, then poll every 5 s until the generation is over, as the reference's best practices say. */
     private Row naive(ReplicaRig rig, Duration generation, Duration spacing) {
         HttpClient http = HttpClient.newHttpClient();
-        ExecutorService pollers = Executors.newFixedThreadPool(JOBS);
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(4);
         try {
             List<CompletableFuture<long[]>> clients = new ArrayList<>();
             for (int i = 0; i < JOBS; i++) {
-                String prompt = "naive " + UUID.randomUUID();
-                clients.add(CompletableFuture.supplyAsync(() -> naiveClient(http, rig.simulatorApiUrl(), prompt,
-                        generation), pollers));
+                clients.add(naiveClient(http, timer, rig.simulatorApiUrl(), "naive " + UUID.randomUUID(), generation));
                 QuotaBenchmark.sleepUntil(Instant.now().plus(spacing));
             }
             List<Duration> late = new ArrayList<>();
@@ -129,37 +128,51 @@ class LostWebhookBenchmark {
             return new Row(seconds(generation), "all lost", "naive (poll every 5 s)", (double) calls / JOBS,
                     (double) (calls - JOBS) / JOBS, quantile(late, 0.5), quantile(late, 0.9));
         } finally {
-            pollers.shutdownNow();
+            timer.shutdownNow();
         }
     }
 
-    /** Calls made, and milliseconds from the generation's end to the answer that said it was over. */
-    private static long[] naiveClient(HttpClient http, String api, String prompt, Duration generation) {
-        try {
-            JsonNode created = send(http, HttpRequest.newBuilder(URI.create(api + "/generate-image"))
-                    .POST(HttpRequest.BodyPublishers.ofString(MAPPER.createObjectNode()
-                            .put("generationType", "text_to_image").put("prompt", prompt).toString())));
-            String uuid = created.path("data").path("uuid").asText();
-            Instant end = Instant.parse(created.path("data").path("createdAt").asText()).plus(generation);
-            long calls = 1;
-            while (true) {
-                Thread.sleep(NAIVE_INTERVAL.toMillis());
-                calls++;
+    /** One naive client: calls made, and milliseconds from the generation's end to the answer that said it was over. */
+    private static CompletableFuture<long[]> naiveClient(HttpClient http, ScheduledExecutorService timer, String api,
+            String prompt, Duration generation) {
+        JsonNode created = send(http, HttpRequest.newBuilder(URI.create(api + "/generate-image"))
+                .POST(HttpRequest.BodyPublishers.ofString(MAPPER.createObjectNode()
+                        .put("generationType", "text_to_image").put("prompt", prompt).toString())));
+        String uuid = created.path("data").path("uuid").asText();
+        Instant end = Instant.parse(created.path("data").path("createdAt").asText()).plus(generation);
+        CompletableFuture<long[]> over = new CompletableFuture<>();
+        pollLater(http, timer, api, uuid, end, 1, over);
+        return over;
+    }
+
+    private static void pollLater(HttpClient http, ScheduledExecutorService timer, String api, String uuid,
+            Instant end, long calls, CompletableFuture<long[]> over) {
+        timer.schedule(() -> {
+            try {
                 JsonNode status = send(http, HttpRequest.newBuilder(URI.create(api + "/image-status/" + uuid)).GET());
                 String state = status.path("data").path("status").asText();
                 if (state.equals("completed") || state.equals("failed")) {
-                    return new long[] {calls, Duration.between(end, Instant.now()).toMillis()};
+                    over.complete(new long[] {calls + 1, Duration.between(end, Instant.now()).toMillis()});
+                } else {
+                    pollLater(http, timer, api, uuid, end, calls + 1, over);
                 }
+            } catch (RuntimeException e) {
+                over.completeExceptionally(e);
             }
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException("the naive client failed", e);
-        }
+        }, NAIVE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private static JsonNode send(HttpClient http, HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request.header("Authorization", "Bearer sim-key")
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        return MAPPER.readTree(response.body());
+    private static JsonNode send(HttpClient http, HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.header("Authorization", "Bearer sim-key")
+                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            return MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("the naive client's call failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the naive client was interrupted", e);
+        }
     }
 
     /** When each generation of the simulator ended: its creation plus its duration (it has no pending phase). */
