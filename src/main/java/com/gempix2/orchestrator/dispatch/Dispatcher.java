@@ -8,12 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.MDC;
 
@@ -34,7 +29,6 @@ import com.gempix2.orchestrator.quota.Permits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -59,15 +53,13 @@ public class Dispatcher {
     private final MeterRegistry registry;
     /** Serialise uploads of the same bytes within this replica (a bounded set of locks, chosen by hash). */
     private final Object[] uploadLocks = new Object[64];
-    /** Free places for calls in flight. */
-    private final Semaphore places;
-    private final ExecutorService calls;
+    private final CallSlots calls;
 
     /** No permit is to be had before then: ticks until then only sweep. */
     private volatile Instant quietUntil = Instant.MIN;
 
-    Dispatcher(JobService jobs, Gempix2Client client, DispatchConfig config, SourceConfig sourceConfig, Clock clock,
-            MeterRegistry registry) {
+    Dispatcher(JobService jobs, Gempix2Client client, DispatchConfig config, SourceConfig sourceConfig, CallSlots calls,
+            Clock clock, MeterRegistry registry) {
         this.jobs = jobs;
         this.client = client;
         this.config = config;
@@ -76,26 +68,30 @@ public class Dispatcher {
         this.backoff = new Backoff(config.dispatch().backoffInitial(), config.dispatch().backoffMax());
         this.clock = clock;
         this.registry = registry;
-        int concurrency = config.dispatch().concurrency();
-        this.places = new Semaphore(concurrency);
+        this.calls = calls;
         java.util.Arrays.setAll(uploadLocks, i -> new Object());
-        AtomicInteger threads = new AtomicInteger();
-        this.calls = Executors.newFixedThreadPool(concurrency, task -> {
-            Thread thread = new Thread(task, "gempix2-dispatch-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
-
-    @PreDestroy
-    void stop() {
-        // A call cut off here is one whose outcome is unknown: its lease runs out and the lease recovery decides.
-        calls.shutdownNow();
     }
 
     @Scheduled(every = "${gempix2.dispatch.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
+        // While there is work, the tick goes on (the sweeps every interval within it): handing back each
+        // interval would lose up to one, for the scheduler skips the trigger that found this tick still running.
+        Instant nextSweep = Instant.MIN;
+        while (!calls.stopping()) {
+            Instant now = clock.instant();
+            // (A sweep far ahead: the clock was set back.)
+            if (!now.isBefore(nextSweep) || nextSweep.isAfter(now.plus(config.dispatch().interval()))) {
+                sweep();
+                nextSweep = clock.instant().plus(config.dispatch().interval());
+            }
+            if (!awaitPermitTime() || !dispatchBatch(nextSweep)) {
+                return;
+            }
+        }
+    }
+
+    private void sweep() {
         jobs.expireOverdue(SWEEP_LIMIT);
         boolean resubmit = config.submitUnknownPolicy() == SubmitUnknownPolicy.RESUBMIT;
         int interrupted = jobs.recoverStaleSubmissions(resubmit, config.dispatch().maxAttempts(), SWEEP_LIMIT);
@@ -103,62 +99,63 @@ public class Dispatcher {
             registry.counter("gempix2.submit.unknown", "policy", config.submitUnknownPolicy().name().toLowerCase(),
                     "cause", "lease-expired").increment(interrupted);
         }
-        // Dispatch for one interval at most, then hand back so that the sweeps above run again.
-        Instant handBack = clock.instant().plus(config.dispatch().interval());
-        while (clock.instant().isBefore(handBack) && awaitPermitTime()) {
-            int free = freePlaces(handBack);
-            if (free == 0) {
-                continue;
+    }
+
+    /**
+     * Starts calls for as many due jobs as there are free places (waiting until {@code until} at most for one)
+     * and permits; false when there is nothing more to do before the next tick.
+     */
+    private boolean dispatchBatch(Instant until) {
+        int free = calls.awaitFree(calls.concurrency(), until);
+        if (free == 0) {
+            return true;
+        }
+        int started = 0;
+        List<Permit.Granted> granted = List.of();
+        List<ClaimedJob> claims = List.of();
+        Permits permits;
+        try {
+            // No more permits than jobs that could use them: a surplus would hold back the other replicas.
+            int due = jobs.countDue(free);
+            if (due == 0) {
+                return false;
             }
-            int started = 0;
-            List<Permit.Granted> granted = List.of();
-            List<ClaimedJob> claims = List.of();
-            Permits permits = null;
-            try {
-                // No more permits than jobs that could use them: a surplus would hold back the other replicas.
-                int due = jobs.countDue(free);
-                if (due == 0) {
-                    return;
-                }
-                permits = client.reserveSubmissions(due);
-                granted = permits.granted();
-                claims = granted.isEmpty() ? List.of() : jobs.claimNext(config.dispatch().lease(), granted.size());
-                for (; started < claims.size(); started++) {
-                    ClaimedJob claim = claims.get(started);
-                    Permit.Granted permit = granted.get(started);
-                    calls.execute(() -> {
-                        try {
-                            submit(claim, permit);
-                        } catch (RuntimeException e) {
-                            // Whether the call was made is unknown: the lease runs out and the lease recovery decides.
-                            Log.errorf(e, "Submitting %s failed unexpectedly; its lease will run out and be recovered",
-                                    claim.requestId());
-                        } finally {
-                            places.release();
-                        }
-                    });
-                }
-            } finally {
-                // Whatever went wrong (the database, a pool shutting down): what was not started goes back.
-                places.release(free - started);
-                if (started < granted.size()) {
-                    releaseQuietly(granted.subList(started, granted.size()));
-                }
-                for (ClaimedJob unstarted : claims.subList(started, claims.size())) {
-                    // Claimed but never sent: back to the queue at once, no attempt counted.
-                    jobs.requeue(unstarted, clock.instant(), false);
-                }
+            permits = client.reserveSubmissions(due);
+            granted = permits.granted();
+            claims = granted.isEmpty() ? List.of() : jobs.claimNext(config.dispatch().lease(), granted.size());
+            for (; started < claims.size(); started++) {
+                ClaimedJob claim = claims.get(started);
+                Permit.Granted permit = granted.get(started);
+                calls.start(() -> {
+                    try {
+                        submit(claim, permit);
+                    } catch (RuntimeException e) {
+                        // Whether the call was made is unknown: the lease runs out and the lease recovery decides.
+                        Log.errorf(e, "Submitting %s failed unexpectedly; its lease will run out and be recovered",
+                                claim.requestId());
+                    }
+                });
             }
-            if (permits.denied() != null) {
-                // Look again by then at the latest: another replica or an operator may lift a pause sooner.
-                Instant latest = clock.instant().plus(QUIET_AT_MOST);
-                Instant retryAt = permits.denied().retryAt();
-                quietUntil = retryAt.isBefore(latest) ? retryAt : latest;
-            } else if (claims.isEmpty()) {
-                // Permits but no job: another replica took them meanwhile.
-                return;
+        } finally {
+            // Whatever went wrong (the database, a pool shutting down): what was not started goes back.
+            calls.giveBack(free - started);
+            if (started < granted.size()) {
+                releaseQuietly(granted.subList(started, granted.size()));
+            }
+            for (ClaimedJob unstarted : claims.subList(started, claims.size())) {
+                // Claimed but never sent: back to the queue at once, no attempt counted.
+                jobs.requeue(unstarted, clock.instant(), false);
             }
         }
+        if (permits.denied() != null) {
+            // Look again by then at the latest: another replica or an operator may lift a pause sooner.
+            Instant latest = clock.instant().plus(QUIET_AT_MOST);
+            Instant retryAt = permits.denied().retryAt();
+            quietUntil = retryAt.isBefore(latest) ? retryAt : latest;
+            return true;
+        }
+        // Permits but no job: another replica took them meanwhile.
+        return !claims.isEmpty();
     }
 
     private void releaseQuietly(List<Permit.Granted> unused) {
@@ -168,20 +165,6 @@ public class Dispatcher {
             // They count against the window until it ends: a little budget lost, never a call too many.
             Log.warnf("Could not give back %d unused permits: %s", unused.size(), e.getMessage());
         }
-    }
-
-    /** Takes every free place for a call, waiting (until {@code until} at most) for one if none is free. */
-    private int freePlaces(Instant until) {
-        try {
-            long waitMillis = Math.max(1, Duration.between(clock.instant(), until).toMillis());
-            if (!places.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
-                return 0;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
-        return 1 + places.drainPermits();
     }
 
     /**

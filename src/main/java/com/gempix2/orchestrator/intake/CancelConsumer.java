@@ -34,10 +34,12 @@ public class CancelConsumer {
 
     private final JobService jobs;
     private final ObjectMapper mapper;
+    private final DeadLetters deadLetters;
     private final MeterRegistry registry;
 
-    CancelConsumer(JobService jobs, ObjectMapper mapper, MeterRegistry registry) {
+    CancelConsumer(JobService jobs, ObjectMapper mapper, DeadLetters deadLetters, MeterRegistry registry) {
         this.jobs = jobs;
+        this.deadLetters = deadLetters;
         this.mapper = mapper;
         this.registry = registry;
     }
@@ -49,9 +51,7 @@ public class CancelConsumer {
         try {
             requestId = requestId(record.getPayload());
         } catch (IllegalArgumentException e) {
-            count("dead-lettered");
-            Log.warnf("Dead-lettering a cancel message: %s", e.getMessage());
-            return record.nack(new RequestConsumer.DeadLetterReason(e.getMessage()));
+            return deadLetter(record, e.getMessage());
         }
         MDC.put("requestId", requestId);
         try {
@@ -59,8 +59,7 @@ public class CancelConsumer {
             try {
                 decision = StoreRetry.untilStored("Storing the cancel", () -> jobs.cancel(requestId));
             } catch (StoreRetry.NotStorable e) {
-                count("dead-lettered");
-                return record.nack(new RequestConsumer.DeadLetterReason("not storable: " + e.getMessage()));
+                return deadLetter(record, "not storable: " + e.getMessage());
             }
             if (decision.isEmpty()) {
                 // Shutting down before the cancel was stored: leave the record unacknowledged for redelivery.
@@ -72,6 +71,11 @@ public class CancelConsumer {
         } finally {
             MDC.remove("requestId");
         }
+    }
+
+    private CompletionStage<Void> deadLetter(KafkaRecord<String, byte[]> record, String reason) {
+        count("dead-lettered");
+        return deadLetters.send(record, reason).thenCompose(sent -> record.ack());
     }
 
     private String requestId(byte[] value) {

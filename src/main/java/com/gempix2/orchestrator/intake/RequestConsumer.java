@@ -1,5 +1,7 @@
 package com.gempix2.orchestrator.intake;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -10,18 +12,20 @@ import org.jboss.logging.MDC;
 import com.gempix2.orchestrator.job.IntakeDecision;
 import com.gempix2.orchestrator.job.JobService;
 import com.gempix2.orchestrator.job.JobSpec;
+import com.gempix2.orchestrator.job.NewRequest;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Consumes the requests topic. A record is acknowledged (and its offset may be committed) only
- * after its job is stored; unreadable records and conflicting duplicates are nacked, which the
- * channel's dead-letter strategy sends to the dead-letter topic with the reason in a header.
+ * Consumes the requests topic in batches (one poll's records): every readable record of a batch is stored in
+ * one transaction, and the batch is acknowledged (its offsets may be committed) only after that and after
+ * its unreadable records and conflicting duplicates are on the dead-letter topic, with the reason in a header.
+ * A batch the database refuses is stored record by record, so that only the refused record is dead-lettered.
  */
 @ApplicationScoped
 public class RequestConsumer {
@@ -33,69 +37,105 @@ public class RequestConsumer {
 
     private final RequestParser parser;
     private final JobService jobs;
+    private final DeadLetters deadLetters;
     private final MeterRegistry registry;
 
-    RequestConsumer(IntakeConfig rules, JobService jobs, MeterRegistry registry) {
+    RequestConsumer(IntakeConfig rules, JobService jobs, DeadLetters deadLetters, MeterRegistry registry) {
         this.parser = new RequestParser(rules);
         this.jobs = jobs;
+        this.deadLetters = deadLetters;
         this.registry = registry;
+    }
+
+    /** A readable record and what is to be stored for it. */
+    private record Readable(KafkaRecord<String, byte[]> record, NewRequest request) {
     }
 
     @Incoming("requests")
     @Blocking
-    public CompletionStage<Void> consume(KafkaRecord<String, byte[]> record) {
-        ParsedRequest parsed = parser.parse(record.getKey(), record.getPayload());
-        if (parsed instanceof ParsedRequest.Unreadable unreadable) {
-            return deadLetter(record, unreadable.reason());
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        List<CompletionStage<Void>> sent = new ArrayList<>();
+        List<Readable> readable = new ArrayList<>();
+        for (KafkaRecord<String, byte[]> record : batch.getRecords()) {
+            ParsedRequest parsed = parser.parse(record.getKey(), record.getPayload());
+            if (parsed instanceof ParsedRequest.Unreadable unreadable) {
+                sent.add(deadLetter(record, unreadable.reason()));
+            } else if (parsed instanceof ParsedRequest.Invalid invalid) {
+                readable.add(new Readable(record, NewRequest.invalid(invalid.spec(), invalid.code(), invalid.message())));
+            } else {
+                readable.add(new Readable(record, NewRequest.valid(((ParsedRequest.Valid) parsed).spec())));
+            }
         }
-        ParsedRequest.Invalid invalid = parsed instanceof ParsedRequest.Invalid i ? i : null;
-        JobSpec spec = invalid != null ? invalid.spec() : ((ParsedRequest.Valid) parsed).spec();
-        boolean keyed = JobSpec.isKeyed(spec.requestId());
-        MDC.put("requestId", keyed ? "(none)" : spec.requestId());
+        Optional<List<IntakeDecision>> stored = storeAll(readable, sent);
+        if (stored.isEmpty()) {
+            // Shutting down before the batch could be stored: left unacknowledged, it is consumed again.
+            return new CompletableFuture<>();
+        }
+        for (int i = 0; i < readable.size(); i++) {
+            IntakeDecision decision = stored.get().get(i);
+            if (decision != null) {
+                answered(readable.get(i), decision, sent);
+            }
+        }
+        return CompletableFuture.allOf(sent.stream().map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new)).thenCompose(done -> batch.ack());
+    }
+
+    /**
+     * The decision for each readable record, in their order (null for one dead-lettered because the database
+     * refuses it); empty when shutting down first.
+     */
+    private Optional<List<IntakeDecision>> storeAll(List<Readable> readable, List<CompletionStage<Void>> sent) {
+        if (readable.isEmpty()) {
+            return Optional.of(List.of());
+        }
+        List<NewRequest> requests = readable.stream().map(Readable::request).toList();
         try {
-            Optional<IntakeDecision> stored;
+            return StoreRetry.untilStored("Storing " + requests.size() + " requests", () -> jobs.store(requests));
+        } catch (StoreRetry.NotStorable batchRefused) {
+            // One record's content, most likely: each on its own, so that the others are stored.
+            List<IntakeDecision> decisions = new ArrayList<>();
+            for (Readable one : readable) {
+                try {
+                    Optional<List<IntakeDecision>> stored = StoreRetry.untilStored("Storing the request",
+                            () -> jobs.store(List.of(one.request())));
+                    if (stored.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    decisions.add(stored.get().get(0));
+                } catch (StoreRetry.NotStorable e) {
+                    sent.add(deadLetter(one.record(), "not storable: " + e.getMessage()));
+                    decisions.add(null);
+                }
+            }
+            return Optional.of(decisions);
+        }
+    }
+
+    private void answered(Readable readable, IntakeDecision decision, List<CompletionStage<Void>> sent) {
+        JobSpec spec = readable.request().spec();
+        boolean keyed = JobSpec.isKeyed(spec.requestId());
+        count(decision.name().toLowerCase().replace('_', '-'));
+        if (decision == IntakeDecision.DUPLICATE_CONFLICT) {
+            // Without a requestId, the key's one rejected result (its ce_id) is taken already.
+            sent.add(deadLetter(readable.record(), keyed ? KEY_ALREADY_ANSWERED : DUPLICATE_REQUEST_ID));
+        } else if (decision == IntakeDecision.REJECTED) {
+            MDC.put("requestId", keyed ? "(none)" : spec.requestId());
             try {
-                stored = StoreRetry.untilStored("Storing the request", () -> invalid == null
-                        ? jobs.accept(spec)
-                        : jobs.reject(spec, invalid.code(), invalid.message()));
-            } catch (StoreRetry.NotStorable e) {
-                return deadLetter(record, "not storable: " + e.getMessage());
-            }
-            if (stored.isEmpty()) {
-                // Shutting down before the job could be stored: leave the record unacknowledged for redelivery.
-                return new CompletableFuture<>();
-            }
-            IntakeDecision decision = stored.get();
-            count(decision.name().toLowerCase().replace('_', '-'));
-            if (decision == IntakeDecision.DUPLICATE_CONFLICT) {
-                // Without a requestId, the key's one rejected result (its ce_id) is taken already.
-                return deadLetter(record, keyed ? KEY_ALREADY_ANSWERED : DUPLICATE_REQUEST_ID);
-            }
-            if (decision == IntakeDecision.REJECTED) {
                 Log.infof("Rejected %s: %s", keyed ? "a request without a requestId" : "request " + spec.requestId(),
-                        invalid.message());
+                        readable.request().rejection().errorMessage());
+            } finally {
+                MDC.remove("requestId");
             }
-            return record.ack();
-        } finally {
-            MDC.remove("requestId");
         }
     }
 
     private CompletionStage<Void> deadLetter(KafkaRecord<String, byte[]> record, String reason) {
-        Log.warnf("Dead-lettering record %s: %s", record.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(m -> m.getTopic() + "-" + m.getPartition() + "@" + m.getOffset()).orElse("?"), reason);
         count("dead-lettered");
-        return record.nack(new DeadLetterReason(reason));
+        return deadLetters.send(record, reason);
     }
 
     private void count(String outcome) {
         registry.counter("gempix2.requests", "outcome", outcome).increment();
-    }
-
-    /** The nack cause whose message becomes the {@code dead-letter-reason} header. */
-    static final class DeadLetterReason extends RuntimeException {
-        DeadLetterReason(String reason) {
-            super(reason, null, false, false);
-        }
     }
 }

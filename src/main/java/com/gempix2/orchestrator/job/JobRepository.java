@@ -1,11 +1,15 @@
 package com.gempix2.orchestrator.job;
 
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import org.hibernate.Session;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -80,6 +84,46 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
                 .setParameter(1, REQUEST_ID_LOCK_SPACE)
                 .setParameter(2, requestId)
                 .getSingleResult();
+    }
+
+    /**
+     * {@link #lockRequestId} for many at once, in the locks' order, so that two batches sharing requestIds never
+     * wait on each other in a cycle. (Volatile functions in a select list run after its order by.)
+     */
+    void lockRequestIds(List<String> requestIds) {
+        getEntityManager().unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement locks = connection.prepareStatement("""
+                    select count(*) from (select pg_advisory_xact_lock(?, key) from (
+                        select distinct hashtext(id) as key from unnest(?) id) keys order by key) locked""")) {
+                locks.setInt(1, REQUEST_ID_LOCK_SPACE);
+                locks.setArray(2, connection.createArrayOf("text", requestIds.toArray()));
+                locks.executeQuery().close();
+            }
+        });
+    }
+
+    /** The payload hash of each of {@code requestIds} stored already. */
+    @SuppressWarnings("unchecked")
+    Map<String, String> payloadHashesOf(List<String> requestIds) {
+        List<Object[]> rows = getEntityManager()
+                .createNativeQuery("select request_id, payload_hash from job where request_id in (:ids)")
+                .setParameter("ids", requestIds)
+                .getResultList();
+        Map<String, String> hashes = new HashMap<>();
+        rows.forEach(row -> hashes.put((String) row[0], (String) row[1]));
+        return hashes;
+    }
+
+    /** Removes the cancel messages that came before any of {@code requestIds}, and names them. */
+    @SuppressWarnings("unchecked")
+    List<String> takeEarlyCancels(List<String> requestIds) {
+        if (requestIds.isEmpty()) {
+            return List.of();
+        }
+        return getEntityManager()
+                .createNativeQuery("delete from early_cancel where request_id in (:ids) returning request_id")
+                .setParameter("ids", requestIds)
+                .getResultList();
     }
 
     Optional<Job> lockByUuid(String uuid) {

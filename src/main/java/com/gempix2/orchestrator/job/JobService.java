@@ -5,11 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import io.micrometer.core.instrument.Counter;
@@ -51,22 +54,41 @@ public class JobService {
         return jobs.countQueuedDue(clock.instant(), atMost);
     }
 
+    /**
+     * Stores a batch of request messages in one transaction, in their order: each new one queued (or cancelled,
+     * when its cancel message came first, or rejected with its result); one whose requestId is stored already
+     * starts nothing. The decisions come in the requests' order.
+     */
     @Transactional
-    public IntakeDecision accept(JobSpec spec) {
-        jobs.lockRequestId(spec.requestId());
-        Optional<IntakeDecision> duplicate = duplicateOf(spec);
-        if (duplicate.isPresent()) {
-            return duplicate.get();
+    public List<IntakeDecision> store(List<NewRequest> requests) {
+        List<String> requestIds = requests.stream().map(request -> request.spec().requestId()).distinct().toList();
+        jobs.lockRequestIds(requestIds);
+        Map<String, String> payloadHashes = new HashMap<>(jobs.payloadHashesOf(requestIds));
+        Set<String> cancelledEarly = new HashSet<>(jobs.takeEarlyCancels(requestIds.stream()
+                .filter(requestId -> !payloadHashes.containsKey(requestId)).toList()));
+        Instant now = clock.instant();
+        List<IntakeDecision> decisions = new ArrayList<>(requests.size());
+        for (NewRequest request : requests) {
+            JobSpec spec = request.spec();
+            String known = payloadHashes.putIfAbsent(spec.requestId(), spec.payloadHash());
+            if (known != null) {
+                decisions.add(known.equals(spec.payloadHash()) ? IntakeDecision.DUPLICATE_IGNORED
+                        : IntakeDecision.DUPLICATE_CONFLICT);
+                continue;
+            }
+            Job job = Job.create(spec, JobStatus.QUEUED, now);
+            jobs.persist(job);
+            if (request.rejection() != null) {
+                finish(job, request.rejection());
+                decisions.add(IntakeDecision.REJECTED);
+            } else if (cancelledEarly.remove(spec.requestId())) {
+                finish(job, Outcome.cancelled("cancelled before it arrived; nothing was submitted", null));
+                decisions.add(IntakeDecision.CANCELLED);
+            } else {
+                decisions.add(IntakeDecision.QUEUED);
+            }
         }
-        Job job = Job.create(spec, JobStatus.QUEUED, clock.instant());
-        jobs.persistAndFlush(job);
-        EarlyCancel cancel = em.find(EarlyCancel.class, spec.requestId());
-        if (cancel != null) {
-            em.remove(cancel);
-            finish(job, Outcome.cancelled("cancelled before it arrived; nothing was submitted", null));
-            return IntakeDecision.CANCELLED;
-        }
-        return IntakeDecision.QUEUED;
+        return decisions;
     }
 
     /**
@@ -115,26 +137,6 @@ public class JobService {
         return em.createQuery("delete from EarlyCancel c where c.receivedAt < ?1")
                 .setParameter(1, clock.instant().minus(ttl))
                 .executeUpdate();
-    }
-
-    /** Stores a request that broke a rule, with its {@code rejected} result. */
-    @Transactional
-    public IntakeDecision reject(JobSpec spec, int code, String message) {
-        jobs.lockRequestId(spec.requestId());
-        Optional<IntakeDecision> duplicate = duplicateOf(spec);
-        if (duplicate.isPresent()) {
-            return duplicate.get();
-        }
-        Job job = Job.create(spec, JobStatus.QUEUED, clock.instant());
-        jobs.persistAndFlush(job);
-        finish(job, Outcome.rejected(code, message));
-        return IntakeDecision.REJECTED;
-    }
-
-    private Optional<IntakeDecision> duplicateOf(JobSpec spec) {
-        return jobs.findByRequestId(spec.requestId()).map(existing -> existing.payloadHash().equals(spec.payloadHash())
-                ? IntakeDecision.DUPLICATE_IGNORED
-                : IntakeDecision.DUPLICATE_CONFLICT);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.MDC;
 
+import com.gempix2.orchestrator.dispatch.CallSlots;
 import com.gempix2.orchestrator.job.CompletedVia;
 import com.gempix2.orchestrator.job.ErrorCodes;
 import com.gempix2.orchestrator.job.JobService;
@@ -26,28 +27,33 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * The fallback for lost webhooks: polls {@code GET /image-status/{uuid}} for submitted jobs whose webhook is
  * overdue ({@link OverdueTimes}), then as each poll's estimate says, and fails jobs that get no outcome in
- * time (9002). Only overdue jobs are polled, because every poll spends a call of the account's quota.
+ * time (9002). Only overdue jobs are polled, because every poll spends a call of the account's quota; the polls
+ * of a tick run in parallel on the replica's places for calls ({@link CallSlots}).
  */
 @ApplicationScoped
 public class Poller {
 
     private static final int SWEEP_LIMIT = 100;
+    /** How long a tick waits for a free place while every one is taken by calls in flight. */
+    private static final Duration PLACE_WAIT = Duration.ofMillis(200);
 
     private final JobService jobs;
     private final Gempix2Client client;
     private final PollConfig config;
     private final OverdueTimes overdue;
     private final WebhookWatch webhooks;
+    private final CallSlots calls;
     private final Clock clock;
     private final Set<String> unrecognisedStatuses = ConcurrentHashMap.newKeySet();
 
     Poller(JobService jobs, Gempix2Client client, PollConfig config, OverdueTimes overdue, WebhookWatch webhooks,
-            Clock clock) {
+            CallSlots calls, Clock clock) {
         this.jobs = jobs;
         this.client = client;
         this.config = config;
         this.overdue = overdue;
         this.webhooks = webhooks;
+        this.calls = calls;
         this.clock = clock;
     }
 
@@ -56,17 +62,36 @@ public class Poller {
     void tick() {
         jobs.timeOutSubmitted(config.maxWait(), SWEEP_LIMIT);
         boolean stopped = webhooks.refresh();
-        List<PollTarget> due = jobs.claimDueForPoll(overdue.firstPollAfter(stopped), overdue.otherwise(stopped),
-                config.lease(), config.batchSize());
-        for (PollTarget target : due) {
-            MDC.put("requestId", target.requestId());
-            MDC.put("uuid", target.uuid());
-            try {
-                poll(target);
-            } finally {
-                MDC.remove("requestId");
-                MDC.remove("uuid");
+        // Polls are calls like submissions: each takes one of the replica's places for calls in flight.
+        int places = calls.awaitFree(config.batchSize(), clock.instant().plus(PLACE_WAIT));
+        int started = 0;
+        try {
+            if (places == 0) {
+                return;
             }
+            List<PollTarget> due = jobs.claimDueForPoll(overdue.firstPollAfter(stopped), overdue.otherwise(stopped),
+                    config.lease(), places);
+            for (; started < due.size(); started++) {
+                PollTarget target = due.get(started);
+                calls.start(() -> pollLogged(target));
+            }
+        } finally {
+            // A target claimed but not started keeps its lease: it is polled when that runs out.
+            calls.giveBack(places - started);
+        }
+    }
+
+    private void pollLogged(PollTarget target) {
+        MDC.put("requestId", target.requestId());
+        MDC.put("uuid", target.uuid());
+        try {
+            poll(target);
+        } catch (RuntimeException e) {
+            // Its lease runs out and it is polled again then.
+            Log.errorf(e, "Polling %s failed unexpectedly", target.uuid());
+        } finally {
+            MDC.remove("requestId");
+            MDC.remove("uuid");
         }
     }
 

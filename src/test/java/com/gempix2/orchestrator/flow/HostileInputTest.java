@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
+import com.gempix2.orchestrator.testing.KafkaTopics.Received;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -59,6 +62,50 @@ class HostileInputTest {
                 awaitResult(nul).json().path("error").path("message").asText());
         JsonNode accepted = awaitResult(unknownFields).json();
         assertEquals("completed", accepted.path("status").asText(), "the consumer went on past every bad message");
+    }
+
+    @Test
+    void aBurstIsStoredInBatchesAndOnlyItsBadRecordsAreDeadLettered() throws Exception {
+        List<Map.Entry<String, String>> burst = new ArrayList<>();
+        List<String> good = new ArrayList<>();
+        List<String> garbage = new ArrayList<>();
+        List<String> conflicting = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String id = newId("burst");
+            good.add(id);
+            burst.add(Map.entry(id, Requests.textToImage(id, "burst")));
+            if (i % 8 == 3) {
+                String marker = newId("garbage");
+                garbage.add(marker);
+                burst.add(Map.entry(marker, "{not json " + marker));
+            }
+            if (i % 10 == 5) {
+                // The same requestId again: with another payload dead-lettered, with the same one ignored.
+                conflicting.add(id);
+                burst.add(Map.entry(id, Requests.textToImage(id, "another prompt")));
+                burst.add(Map.entry(id, Requests.textToImage(id, "burst")));
+            }
+        }
+        KafkaTopics.sendAll(KafkaTopics.REQUESTS, burst);
+
+        for (String marker : garbage) {
+            assertTrue(awaitDeadLetter(marker).get(0).headers().get("dead-letter-reason").startsWith("not valid JSON"));
+        }
+        for (String id : conflicting) {
+            Received dead = awaitDeadLetter("another prompt " + id).get(0);
+            assertEquals("duplicate-request-id", dead.headers().get("dead-letter-reason"));
+            assertEquals(KafkaTopics.REQUESTS, dead.headers().get("dead-letter-topic"));
+        }
+        for (String id : good) {
+            assertEquals("completed", awaitResult(id).json().path("status").asText(), id);
+        }
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .until(() -> good.stream().allMatch(id -> KafkaTopics.results(id).size() == 1));
+        assertEquals(conflicting.size(), good.stream().mapToInt(id -> KafkaTopics.deadLetters(id).size()).sum(),
+                "only the conflicting duplicates of good requests are dead letters");
+        // Everything stored or dead-lettered: the service's offsets reach the end of the topic.
+        await().atMost(Duration.ofSeconds(30)).until(() -> KafkaTopics.uncommitted(KafkaTopics.REQUESTS,
+                "gempix2-orchestrator") == 0);
     }
 
     @Test

@@ -73,17 +73,57 @@ public final class KafkaTopics {
         send(CANCELLATIONS, requestId, ("{\"requestId\": \"" + requestId + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
-    public static synchronized void send(String topic, String key, byte[] value) {
+    public static void send(String topic, String key, byte[] value) {
+        sendBytes(topic, List.of(new java.util.AbstractMap.SimpleEntry<>(key, value)));
+    }
+
+    /**
+     * Posts {@code records} (key, value) to {@code topic} in their order, as one producer's burst: they arrive
+     * together, as a busy business system's would. Returns once the broker has all of them.
+     */
+    public static void sendAll(String topic, List<Map.Entry<String, String>> records) {
+        sendBytes(topic, records.stream().<Map.Entry<String, byte[]>>map(record -> new java.util.AbstractMap.SimpleEntry<>(
+                record.getKey(), record.getValue().getBytes(StandardCharsets.UTF_8))).toList());
+    }
+
+    private static synchronized void sendBytes(String topic, List<Map.Entry<String, byte[]>> records) {
         if (producer == null) {
             Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
             producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         }
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            for (Map.Entry<String, byte[]> record : records) {
+                sent.add(producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue())));
+            }
+            for (java.util.concurrent.Future<?> one : sent) {
+                one.get(60, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
-            throw new IllegalStateException("could not post a request", e);
+            throw new IllegalStateException("could not post to " + topic, e);
+        }
+    }
+
+    /** How many records of {@code topic} the consumer group {@code group} has not committed yet. */
+    public static long uncommitted(String topic, String group) throws Exception {
+        Properties props = new Properties();
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().stream().map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+                    .toList();
+            var ends = admin.listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p,
+                    p -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get(30, TimeUnit.SECONDS);
+            long behind = 0;
+            for (var partition : partitions) {
+                var at = committed.get(partition);
+                behind += ends.get(partition).offset() - (at == null ? 0 : at.offset());
+            }
+            return behind;
         }
     }
 

@@ -116,6 +116,21 @@ public final class ReplicaRig implements AutoCloseable {
         KafkaTopics.send(requestsTopic(name), requestId, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** Posts many requests (requestId, JSON) to this rig's requests topic at once; returns once the broker has them. */
+    public void postAll(List<Map.Entry<String, String>> requests) {
+        KafkaTopics.sendAll(requestsTopic(name), requests);
+    }
+
+    /** Posts many requests to the requests topic of a rig about to be started as {@code name}: a backlog waiting. */
+    public static void queueBefore(String name, List<Map.Entry<String, String>> requests) {
+        KafkaTopics.sendAll(requestsTopic(name), requests);
+    }
+
+    /** Everything published so far on this rig's results topic. */
+    public List<KafkaTopics.Received> allResults() {
+        return KafkaTopics.on(resultsTopic(name));
+    }
+
     /** Results published so far for {@code requestId} on this rig's results topic. */
     public List<KafkaTopics.Received> results(String requestId) {
         return KafkaTopics.on(resultsTopic(name)).stream().filter(r -> requestId.equals(r.key())).toList();
@@ -128,6 +143,18 @@ public final class ReplicaRig implements AutoCloseable {
 
     public void resume() {
         given().auth().oauth2(ADMIN_TOKEN).post(adminUrl("/upstream/resume")).then().statusCode(200);
+    }
+
+    /** How many jobs are stored, in any state. */
+    public long jobCount() {
+        try (Connection connection = DriverManager.getConnection(JDBC, "postgres", "");
+                var statement = connection.prepareStatement("select count(*) from " + name + ".job");
+                var rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not count jobs in " + name, e);
+        }
     }
 
     /** How many jobs are in {@code status} (upper case, as stored), read from the rig's schema. */

@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -45,8 +47,15 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             int managementPort = freePort();
             Path log = Files.createDirectories(Path.of("target", "replicas")).resolve(name + ".log");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", JAR.toString())
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m"));
+            // -Dbench.replica-jvm-args="-XX:StartFlightRecording=filename=target/replica.jfr": a profile of each replica.
+            String extra = System.getProperty("bench.replica-jvm-args", "").replace("{name}", name);
+            if (!extra.isBlank()) {
+                command.addAll(List.of(extra.trim().split("\\s+")));
+            }
+            command.addAll(List.of("-jar", JAR.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().putAll(env);
@@ -56,6 +65,11 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
+    }
+
+    /** The replica's operating-system process id, for a benchmark that measures its CPU. */
+    public long pid() {
+        return process.pid();
     }
 
     /** Waits until the replica reports ready (database, broker), or fails with the tail of its log. */
