@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +21,9 @@ import jakarta.enterprise.event.Observes;
  */
 @ApplicationScoped
 public class CallSlots {
+
+    /** How long calls in flight may take to finish at shutdown. */
+    private static final Duration DRAIN = Duration.ofSeconds(10);
 
     private final int concurrency;
     private final Semaphore places;
@@ -48,8 +50,17 @@ public class CallSlots {
     @PreDestroy
     void stop() {
         stopping = true;
-        // A call cut off here is one whose outcome is unknown: its lease runs out and the lease recovery decides.
-        threads.shutdownNow();
+        // Calls in flight get a while to finish: one cut off is one whose outcome is unknown (its lease runs out
+        // and the lease recovery decides, which may mean a second submission).
+        threads.shutdown();
+        try {
+            if (!threads.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                threads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            threads.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** How many calls may be in flight at once. */
@@ -64,7 +75,8 @@ public class CallSlots {
 
     /**
      * Takes up to {@code atMost} free places, waiting until {@code until} at most for one if none is free; 0 when
-     * none came. Waiters are served in turn, so that polls and submissions both get their places.
+     * none came (or the thread was interrupted). Waiters are served in turn: while another waits, only one place
+     * is taken, so that polls and submissions both get theirs.
      */
     public int awaitFree(int atMost, Instant until) {
         try {
@@ -77,26 +89,24 @@ public class CallSlots {
             return 0;
         }
         int taken = 1;
-        while (taken < atMost && places.tryAcquire()) {
+        while (taken < atMost && !places.hasQueuedThreads() && places.tryAcquire()) {
             taken++;
         }
         return taken;
     }
 
-    /** Runs one call on a place taken before; the place comes back when it is over. */
+    /**
+     * Runs one call on a place taken before; the place comes back when it is over. When the pool refuses it
+     * (shutting down), the place is still the caller's to give back.
+     */
     public void start(Runnable call) {
-        try {
-            threads.execute(() -> {
-                try {
-                    call.run();
-                } finally {
-                    places.release();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            places.release();
-            throw e;
-        }
+        threads.execute(() -> {
+            try {
+                call.run();
+            } finally {
+                places.release();
+            }
+        });
     }
 
     /** Gives back places taken but not used for a call. */

@@ -108,7 +108,8 @@ public class Dispatcher {
     private boolean dispatchBatch(Instant until) {
         int free = calls.awaitFree(calls.concurrency(), until);
         if (free == 0) {
-            return true;
+            // Every place in use until then: look again (unless interrupted, which ends the tick).
+            return !Thread.currentThread().isInterrupted();
         }
         int started = 0;
         List<Permit.Granted> granted = List.of();

@@ -25,8 +25,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 class DeadLetters {
 
-    /** Room for every record of a batch (at most {@code max.poll.records}, 500) and a batch to spare. */
-    private static final int BUFFER = 1024;
+    /** Room for every record of a batch ({@code max.poll.records}, 500) many times over. */
+    private static final int BUFFER = 8192;
 
     private final Emitter<byte[]> deadLetters;
 
@@ -42,7 +42,12 @@ class DeadLetters {
         String offset = from.map(m -> Long.toString(m.getOffset())).orElse("unknown");
         Log.warnf("Dead-lettering record %s-%d@%s: %s", record.getTopic(), record.getPartition(), offset, reason);
         RecordHeaders headers = new RecordHeaders();
-        record.getHeaders().forEach(headers::add);
+        // The producer's own headers go along, but never as the reason or the origin.
+        record.getHeaders().forEach(header -> {
+            if (!header.key().startsWith("dead-letter-")) {
+                headers.add(header);
+            }
+        });
         headers.add("dead-letter-reason", bytes(reason));
         headers.add("dead-letter-topic", bytes(record.getTopic()));
         headers.add("dead-letter-partition", bytes(Integer.toString(record.getPartition())));

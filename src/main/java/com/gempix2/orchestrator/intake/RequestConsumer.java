@@ -25,7 +25,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Consumes the requests topic in batches (one poll's records): every readable record of a batch is stored in
  * one transaction, and the batch is acknowledged (its offsets may be committed) only after that and after
  * its unreadable records and conflicting duplicates are on the dead-letter topic, with the reason in a header.
- * A batch the database refuses is stored record by record, so that only the refused record is dead-lettered.
+ * A batch the database refuses (or fails three times) is stored record by record, so that only a refused record
+ * is dead-lettered.
  */
 @ApplicationScoped
 public class RequestConsumer {
@@ -34,6 +35,9 @@ public class RequestConsumer {
     static final String DUPLICATE_REQUEST_ID = "duplicate-request-id";
     /** Reason header of another message without a requestId under a record key already answered as rejected. */
     static final String KEY_ALREADY_ANSWERED = "requestId: required; a rejected result was already published for this record key";
+
+    /** Attempts at storing a batch whole before its records are stored one by one (each until it is stored). */
+    private static final int BATCH_ATTEMPTS = 3;
 
     private final RequestParser parser;
     private final JobService jobs;
@@ -91,9 +95,13 @@ public class RequestConsumer {
         }
         List<NewRequest> requests = readable.stream().map(Readable::request).toList();
         try {
-            return StoreRetry.untilStored("Storing " + requests.size() + " requests", () -> jobs.store(requests));
-        } catch (StoreRetry.NotStorable batchRefused) {
-            // One record's content, most likely: each on its own, so that the others are stored.
+            return StoreRetry.untilStored("Storing " + requests.size() + " requests", () -> jobs.store(requests),
+                    BATCH_ATTEMPTS);
+        } catch (StoreRetry.NotStorable | StoreRetry.GaveUp batchFailed) {
+            // One record's content, or the batch's size (its locks, a timeout): each on its own, so that the
+            // others are stored and only a record the database refuses is dead-lettered.
+            Log.warnf("Storing a batch of %d requests failed (%s): storing them one by one", requests.size(),
+                    batchFailed.getMessage());
             List<IntakeDecision> decisions = new ArrayList<>();
             for (Readable one : readable) {
                 try {

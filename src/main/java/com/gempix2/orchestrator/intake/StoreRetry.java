@@ -35,6 +35,22 @@ final class StoreRetry {
      * @throws NotStorable when the database refuses the content
      */
     static <T> Optional<T> untilStored(String what, Supplier<T> write) {
+        return untilStored(what, write, Integer.MAX_VALUE);
+    }
+
+    /** The write did not succeed in the attempts it was given (and its content was not refused). */
+    static final class GaveUp extends RuntimeException {
+        GaveUp(String what, int attempts, Throwable cause) {
+            super(what + " failed " + attempts + " times", cause);
+        }
+    }
+
+    /**
+     * As {@link #untilStored(String, Supplier)}, for at most {@code attempts} attempts.
+     *
+     * @throws GaveUp when the last attempt failed too
+     */
+    static <T> Optional<T> untilStored(String what, Supplier<T> write, int attempts) {
         for (int attempt = 1;; attempt++) {
             try {
                 return Optional.of(write.get());
@@ -42,6 +58,9 @@ final class StoreRetry {
                 String refused = contentRefused(e);
                 if (refused != null) {
                     throw new NotStorable(refused, e);
+                }
+                if (attempt >= attempts) {
+                    throw new GaveUp(what, attempt, e);
                 }
                 Duration wait = BACKOFF.delay(attempt, Math::random);
                 Log.warnf("%s failed (attempt %d), retrying in %d ms: %s", what, attempt, wait.toMillis(),

@@ -34,8 +34,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class Poller {
 
     private static final int SWEEP_LIMIT = 100;
-    /** How long a tick waits for a free place while every one is taken by calls in flight. */
-    private static final Duration PLACE_WAIT = Duration.ofMillis(200);
 
     private final JobService jobs;
     private final Gempix2Client client;
@@ -62,22 +60,30 @@ public class Poller {
     void tick() {
         jobs.timeOutSubmitted(config.maxWait(), SWEEP_LIMIT);
         boolean stopped = webhooks.refresh();
-        // Polls are calls like submissions: each takes one of the replica's places for calls in flight.
-        int places = calls.awaitFree(config.batchSize(), clock.instant().plus(PLACE_WAIT));
-        int started = 0;
-        try {
+        // Polls are calls like submissions: each takes one of the replica's places for calls in flight, as they
+        // free, until nothing more is due or most of the interval is over (ending later, the next trigger would
+        // find this tick running and be skipped).
+        Instant handBack = clock.instant().plus(config.interval().multipliedBy(3).dividedBy(4));
+        while (!calls.stopping() && clock.instant().isBefore(handBack)) {
+            int places = calls.awaitFree(config.batchSize(), handBack);
             if (places == 0) {
                 return;
             }
-            List<PollTarget> due = jobs.claimDueForPoll(overdue.firstPollAfter(stopped), overdue.otherwise(stopped),
-                    config.lease(), places);
-            for (; started < due.size(); started++) {
-                PollTarget target = due.get(started);
-                calls.start(() -> pollLogged(target));
+            int started = 0;
+            try {
+                List<PollTarget> due = jobs.claimDueForPoll(overdue.firstPollAfter(stopped),
+                        overdue.otherwise(stopped), config.lease(), places);
+                for (; started < due.size(); started++) {
+                    PollTarget target = due.get(started);
+                    calls.start(() -> pollLogged(target));
+                }
+                if (due.size() < places) {
+                    return;
+                }
+            } finally {
+                // A target claimed but not started keeps its lease: it is polled when that runs out.
+                calls.giveBack(places - started);
             }
-        } finally {
-            // A target claimed but not started keeps its lease: it is polled when that runs out.
-            calls.giveBack(places - started);
         }
     }
 

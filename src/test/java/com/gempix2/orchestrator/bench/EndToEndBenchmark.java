@@ -81,6 +81,11 @@ class EndToEndBenchmark {
             // A while longer: a result published twice would show up now.
             QuotaBenchmark.sleepUntil(Instant.now().plusSeconds(10));
             done.set(true);
+            try {
+                reader.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             long missing = ids.stream().filter(id -> !resultsPerKey.containsKey(id)).count();
             long doubled;
             synchronized (resultsPerKey) {
