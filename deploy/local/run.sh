@@ -288,9 +288,12 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOF
-    # A cluster id is 16 random bytes in URL-safe base64 without padding (what StorageTool random-uuid prints).
-    local cluster_id
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    # A cluster id is 16 random bytes in URL-safe base64 without padding (what StorageTool random-uuid prints);
+    # one starting with "-" would be read as an option, so another is drawn.
+    local cluster_id="-"
+    while [[ "$cluster_id" == -* ]]; do
+        cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    done
     "${KAFKA_TOOL[@]}" kafka.tools.StorageTool format --cluster-id "$cluster_id" --config "$KAFKA_DIR/server.properties" \
         >>"$TOOLS_LOG" 2>&1 || die "formatting the Kafka storage failed (log: $(rel "$TOOLS_LOG"))"
 
