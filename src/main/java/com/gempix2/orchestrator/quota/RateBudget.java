@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +47,12 @@ public class RateBudget {
     static final int FORGET_AFTER = 3;
     /** How soon a call held back by an outstanding window probe asks again. */
     private static final Duration PROBE_RECHECK = Duration.ofMillis(100);
+    /** Answers are recorded against their permits while this replica's view has no more calls left than this. */
+    private static final long RECORD_ANSWERS_BELOW = 1000;
+    /** How soon a budget that ran out with calls unanswered is recounted. */
+    private static final Duration RECOUNT_RECHECK = Duration.ofMillis(500);
+    /** The longest a call takes from its permit to Gempix2 and back (its timeouts are shorter). */
+    private static final Duration CALL_AT_MOST = Duration.ofMinutes(1);
 
     private final EntityManager em;
     private final QuotaConfig config;
@@ -158,10 +165,79 @@ public class RateBudget {
             return null;
         }
         if (!state.resetPassed(now, config.quota().margin())) {
-            return new Permit.Denied(state.remainingUntil.plus(config.quota().margin()),
-                    "Gempix2 reports no calls remaining until its reset", "upstream-remaining");
+            OptionalLong unanswered = recountFromAnswers(state, now);
+            if (left(state) > reserve) {
+                return null;
+            }
+            // Calls still unanswered may show that fewer were counted: look again soon rather than at the reset.
+            Instant retryAt = unanswered.orElse(0) > 0 ? now.plus(RECOUNT_RECHECK)
+                    : state.remainingUntil.plus(config.quota().margin());
+            return new Permit.Denied(retryAt, "Gempix2 reports no calls remaining until its reset",
+                    "upstream-remaining");
         }
         return windowProbeDenial(state, now);
+    }
+
+    /**
+     * The exact count once the budget runs low. The count against one answer must take every permit taken up to
+     * the margin before it as uncounted, and most of those were counted: with several replicas taking permits
+     * in batches, a window would end with calls unused. Here, the lowest Remaining recorded for the window in
+     * force counted every call answered in it (in a fixed window Remaining only falls), so only the permits
+     * without a recorded answer may not be in it. That count replaces the one in force when it leaves more.
+     * Returns how many permits are without an answer, or empty when no answer of this window is recorded.
+     */
+    private OptionalLong recountFromAnswers(QuotaState state, Instant now) {
+        // One statement, so one snapshot: answers recorded between two statements would be missing from the
+        // lowest Remaining and yet not be counted as unanswered. A permit taken well before the first one
+        // answered in this window had its call made before that one's: counted. Any later permit without a
+        // recorded answer (none yet, none with headers, or not recorded) may not be; nor one answered with a
+        // later reset (a sliding window's calls after its oldest aged out: made after every answer counted here).
+        Object[] row = (Object[]) em.createNativeQuery("""
+                with answered as (
+                    select min(answered_remaining) as lowest, min(taken_at) as first_taken from rate_permit
+                    where answered_reset = ?1)
+                select answered.lowest,
+                       (select count(*) from rate_permit
+                        where (answered_remaining is null or answered_reset > ?1)
+                        and taken_at >= answered.first_taken - ?2 * interval '1 millisecond'),
+                       (select max(id) from rate_permit)
+                from answered""")
+                .setParameter(1, state.remainingUntil)
+                .setParameter(2, config.quota().margin().plus(CALL_AT_MOST).toMillis())
+                .getSingleResult();
+        if (row[0] == null) {
+            return OptionalLong.empty();
+        }
+        long lowest = ((Number) row[0]).longValue();
+        long unanswered = ((Number) row[1]).longValue();
+        if (lowest - unanswered > left(state)) {
+            Log.debugf("Recounted from the answers: %d remaining, %d unanswered (the count in force left %d)", lowest,
+                    unanswered, left(state));
+            state.upstreamRemaining = (int) lowest;
+            state.takenSinceAnswer = unanswered;
+            // Later permits count against it; a release of an earlier one does not (so that one counts twice).
+            state.remainingAfterPermit = ((Number) row[2]).longValue();
+            state.remainingPermitTakenAt = now;
+        }
+        return OptionalLong.of(unanswered);
+    }
+
+    /** Records what Gempix2 answered to a permit's call, once the budget runs low (see {@link #recountFromAnswers}). */
+    private void recordAnswer(Permit.Granted permit, Feedback feedback) {
+        if (!feedback.describesWindow(clock.instant()) || last.left() > RECORD_ANSWERS_BELOW) {
+            return;
+        }
+        try {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                            "update rate_permit set answered_remaining = ?1, answered_reset = ?2 where id = ?3")
+                    .setParameter(1, feedback.remaining())
+                    .setParameter(2, feedback.remainingUntil())
+                    .setParameter(3, permit.id())
+                    .executeUpdate());
+        } catch (RuntimeException e) {
+            // The permit then counts as unanswered: a call or two less in this window, never one too many.
+            Log.debugf("Could not record the answer to permit %d: %s", permit.id(), e.getMessage());
+        }
     }
 
     private Permit.Denied windowProbeDenial(QuotaState state, Instant now) {
@@ -226,6 +302,7 @@ public class RateBudget {
      * will redo.
      */
     public void feedback(Permit.Granted permit, Feedback feedback) {
+        recordAnswer(permit, feedback);
         if (!worthRecording(permit, feedback)) {
             return;
         }
