@@ -13,6 +13,8 @@ import com.gempix2.orchestrator.job.JobService;
 import com.gempix2.orchestrator.job.JobStatus;
 import com.gempix2.orchestrator.quota.BudgetView;
 import com.gempix2.orchestrator.quota.RateBudget;
+import com.gempix2.orchestrator.result.ResultPublisher;
+import com.gempix2.orchestrator.result.SetAsideResult;
 
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -47,12 +49,15 @@ public class AdminResource {
     private final JobRepository jobs;
     private final JobService service;
     private final RateBudget budget;
+    private final ResultPublisher results;
     private final Tokens tokens;
 
-    AdminResource(JobRepository jobs, JobService service, RateBudget budget, AdminConfig config) {
+    AdminResource(JobRepository jobs, JobService service, RateBudget budget, ResultPublisher results,
+            AdminConfig config) {
         this.jobs = jobs;
         this.service = service;
         this.budget = budget;
+        this.results = results;
         this.tokens = Tokens.of(config.tokens().orElse(List.of()));
     }
 
@@ -97,6 +102,30 @@ public class AdminResource {
         CancelDecision decision = service.cancel(requestId);
         Log.infof("Operator cancelled %s: %s", requestId, decision);
         return new CancelView(requestId, decision.name().toLowerCase().replace('_', '-'));
+    }
+
+    /** Result events the broker refused for good (too large, invalid), oldest first. */
+    @GET
+    @Path("/results/set-aside")
+    public List<SetAsideResult> setAsideResults(@HeaderParam("Authorization") String authorization,
+            @QueryParam("limit") @DefaultValue("50") int limit) {
+        authorise(authorization);
+        if (limit < 1 || limit > 500) {
+            throw new ApiException(400, "bad-request", "limit: must be between 1 and 500");
+        }
+        return results.setAside(limit);
+    }
+
+    /** Publishes a set-aside result again, once its cause is fixed (the topic's size limit raised, say). */
+    @POST
+    @Path("/results/{requestId}/retry")
+    public void retryResult(@HeaderParam("Authorization") String authorization,
+            @PathParam("requestId") String requestId) {
+        authorise(authorization);
+        if (!results.retrySetAside(requestId)) {
+            throw new ApiException(404, "not-set-aside", "no result of that requestId is set aside");
+        }
+        Log.infof("Operator put the set-aside result of %s back in line", requestId);
     }
 
     @GET

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 import org.jboss.logging.MDC;
 
@@ -18,13 +19,14 @@ import com.gempix2.orchestrator.job.ErrorCodes;
 import com.gempix2.orchestrator.job.ImageType;
 import com.gempix2.orchestrator.job.JobService;
 import com.gempix2.orchestrator.job.Outcome;
-import com.gempix2.orchestrator.job.SourceImage;
+import com.gempix2.orchestrator.job.SourceJobs;
 import com.gempix2.orchestrator.job.UploadedSource;
 import com.gempix2.orchestrator.provider.GenerateCommand;
 import com.gempix2.orchestrator.provider.Gempix2Client;
 import com.gempix2.orchestrator.provider.UpstreamAnswer;
 import com.gempix2.orchestrator.quota.Permit;
 import com.gempix2.orchestrator.quota.Permits;
+import com.gempix2.orchestrator.webhook.ImageUrls;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -42,33 +44,37 @@ public class Dispatcher {
 
     private static final int SWEEP_LIMIT = 100;
     private static final Duration QUIET_AT_MOST = Duration.ofSeconds(5);
+    /** A generation's uuid as it may be stored (its column holds 128) and put in a status URL. */
+    private static final Pattern UPSTREAM_UUID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
     private final JobService jobs;
     private final Gempix2Client client;
     private final DispatchConfig config;
     private final SourceConfig sourceConfig;
-    private final SourceImages sourceImages;
+    private final SourceJobs sourceJobs;
     private final Backoff backoff;
     private final Clock clock;
     private final MeterRegistry registry;
     /** Serialise uploads of the same bytes within this replica (a bounded set of locks, chosen by hash). */
     private final Object[] uploadLocks = new Object[64];
     private final CallSlots calls;
+    private final ImageUrls imageUrls;
 
     /** No permit is to be had before then: ticks until then only sweep. */
     private volatile Instant quietUntil = Instant.MIN;
 
-    Dispatcher(JobService jobs, Gempix2Client client, DispatchConfig config, SourceConfig sourceConfig, CallSlots calls,
-            Clock clock, MeterRegistry registry) {
+    Dispatcher(JobService jobs, SourceJobs sourceJobs, Gempix2Client client, DispatchConfig config,
+            SourceConfig sourceConfig, CallSlots calls, Clock clock, MeterRegistry registry, ImageUrls imageUrls) {
         this.jobs = jobs;
+        this.sourceJobs = sourceJobs;
         this.client = client;
         this.config = config;
         this.sourceConfig = sourceConfig;
-        this.sourceImages = new SourceImages(sourceConfig);
         this.backoff = new Backoff(config.dispatch().backoffInitial(), config.dispatch().backoffMax());
         this.clock = clock;
         this.registry = registry;
         this.calls = calls;
+        this.imageUrls = imageUrls;
         java.util.Arrays.setAll(uploadLocks, i -> new Object());
     }
 
@@ -232,7 +238,7 @@ public class Dispatcher {
                 yield false;
             }
             default -> {
-                retryOrFail(job, answer.code() > 0 ? answer.code() : ErrorCodes.SERVER_ERROR, answer.message());
+                upstreamFailed(job, answer.code() > 0 ? answer.code() : ErrorCodes.SERVER_ERROR, answer.message());
                 yield true;
             }
         };
@@ -243,23 +249,14 @@ public class Dispatcher {
      * others are uploaded with this permit. Either way the job generates on its next turn.
      */
     private boolean uploadSource(ClaimedJob job, Permit.Granted permit) {
-        SourceImage source = jobs.sourceOf(job);
-        if (source.bytes() == null) {
-            // A download may take a while: the permit goes back first, so that it is not held meanwhile.
+        Optional<byte[]> held = sourceJobs.bytesOf(job);
+        if (held.isEmpty()) {
+            // Not downloaded yet (an operator made it due early): the fetcher does that, without this permit.
             client.release(permit);
-            SourceImages.Fetched fetched = sourceImages.fetch(source.url());
-            if (fetched instanceof SourceImages.Fetched.Unusable unusable) {
-                jobs.finishClaimed(job, Outcome.rejected(ErrorCodes.SOURCE_IMAGE_UNUSABLE,
-                        "sourceImage: " + unusable.reason()));
-            } else if (fetched instanceof SourceImages.Fetched.Unavailable unavailable) {
-                retryOrFail(job, ErrorCodes.SOURCE_IMAGE_UNUSABLE, "sourceImage: " + unavailable.reason());
-            } else {
-                // Kept with the job; its next turn uploads them with a fresh permit.
-                jobs.sourceFetched(job, ((SourceImages.Fetched.Image) fetched).bytes());
-            }
+            sourceJobs.awaitSource(job);
             return true;
         }
-        byte[] bytes = source.bytes();
+        byte[] bytes = held.get();
         String sha256 = sha256(bytes);
         // Jobs with the same bytes in flight at once: one uploads, the others then find its upload.
         synchronized (uploadLocks[Math.floorMod(sha256.hashCode(), uploadLocks.length)]) {
@@ -280,8 +277,9 @@ public class Dispatcher {
             return refused(job, answer);
         }
         String imageUrl = answer.data().path("imageUrl").asText("");
-        if (imageUrl.isBlank()) {
-            retryOrFail(job, ErrorCodes.SERVER_ERROR, "upload answer without an imageUrl");
+        String problem = imageUrls.refuse(imageUrl, "upload");
+        if (problem != null) {
+            upstreamFailed(job, ErrorCodes.SERVER_ERROR, "upload answer: " + problem);
             return true;
         }
         jobs.sourceUploaded(job, sha256, imageUrl, answer.data().path("imageKey").asText(null));
@@ -299,9 +297,12 @@ public class Dispatcher {
 
     private boolean accepted(ClaimedJob job, UpstreamAnswer answer) {
         String uuid = answer.data().path("uuid").asText("");
-        if (uuid.isBlank()) {
-            // Gempix2 said success but named no generation: whether one exists is unknown.
-            outcomeUnknown(job, "success answer without a uuid");
+        if (!UPSTREAM_UUID.matcher(uuid).matches()) {
+            // Gempix2 said success but named no generation this service can store or ask about: whether one exists
+            // is unknown (the configured policy decides; each resubmission uses one of the job's attempts).
+            registry.counter("gempix2.upstream.answers.refused", "field", "uuid", "via", "submit").increment();
+            outcomeUnknown(job, uuid.isEmpty() ? "success answer without a uuid"
+                    : "success answer with an unusable uuid of " + uuid.length() + " characters");
             return true;
         }
         jobs.submitted(job, uuid);
@@ -316,8 +317,23 @@ public class Dispatcher {
             jobs.finishClaimed(job, Outcome.failed(ErrorCodes.SUBMIT_OUTCOME_UNKNOWN,
                     "the submit call's outcome is unknown: " + why, null));
         } else {
-            retryOrFail(job, ErrorCodes.SUBMIT_OUTCOME_UNKNOWN, why);
+            upstreamFailed(job, ErrorCodes.SUBMIT_OUTCOME_UNKNOWN, why);
         }
+    }
+
+    /**
+     * A call Gempix2 failed (5000, no answer). While the circuit breaker is open or probing, Gempix2 is failing
+     * everyone: the call was the breaker's probe or one that tripped it, and it does not use up this job's attempts.
+     * Only failures while the breaker sees a working upstream do; the breaker paces the calls meanwhile.
+     */
+    private void upstreamFailed(ClaimedJob job, int code, String message) {
+        if (client.upstreamFailing()) {
+            Log.infof("Submit of %s failed while Gempix2 is failing (%s): back to the queue, no attempt counted",
+                    job.requestId(), message);
+            jobs.requeue(job, clock.instant(), false);
+            return;
+        }
+        retryOrFail(job, code, message);
     }
 
     private void retryOrFail(ClaimedJob job, int code, String message) {

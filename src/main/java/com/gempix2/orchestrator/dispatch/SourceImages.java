@@ -1,5 +1,6 @@
 package com.gempix2.orchestrator.dispatch;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -15,7 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.gempix2.orchestrator.job.ImageType;
 
@@ -50,6 +52,9 @@ final class SourceImages {
         thread.setDaemon(true);
         return thread;
     });
+
+    /** How often a download in progress is checked against its deadline and the minimum rate. */
+    private static final long WATCH_EVERY_MILLIS = 250;
 
     private static final String UNRESOLVED = "the host could not be resolved";
 
@@ -183,17 +188,41 @@ final class SourceImages {
     private Fetched read(HttpResponse<InputStream> response, Duration left) {
         long max = config.source().maxBytes();
         long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        InputStream body = response.body();
-        // The client's timeout ends with the headers: a body that trickles is cut off by closing it.
-        AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
-            timedOut.set(true);
+        if (declared > max) {
             close(response);
-        }, Math.max(1, left.toMillis()), TimeUnit.MILLISECONDS);
-        try (body) {
-            if (declared > max) {
-                return new Fetched.Unusable("larger than " + max + " bytes");
+            return new Fetched.Unusable("larger than " + max + " bytes");
+        }
+        AtomicLong received = new AtomicLong();
+        InputStream body = new FilterInputStream(response.body()) {
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                if (n > 0) {
+                    received.addAndGet(n);
+                }
+                return n;
             }
+        };
+        // The client's timeout ends with the headers: a body that trickles is cut off by closing it, at the deadline
+        // or once it has averaged less than the minimum rate after the grace.
+        long start = System.nanoTime();
+        long deadline = start + left.toNanos();
+        long graceNanos = config.source().minRateAfter().toNanos();
+        AtomicReference<String> cutOff = new AtomicReference<>();
+        ScheduledFuture<?> watchdog = WATCHDOG.scheduleAtFixedRate(() -> {
+            long now = System.nanoTime();
+            if (now >= deadline) {
+                cutOff.compareAndSet(null, "download took longer than " + config.source().timeout());
+            } else if (now - start >= graceNanos && received.get() * 1_000_000_000L
+                    < config.source().minBytesPerSecond() * (now - start)) {
+                cutOff.compareAndSet(null, "the source sent fewer than " + config.source().minBytesPerSecond()
+                        + " bytes a second");
+            }
+            if (cutOff.get() != null) {
+                close(response);
+            }
+        }, WATCH_EVERY_MILLIS, WATCH_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+        try (body) {
             // One byte past the limit is enough to know it is too large; nothing more is read.
             byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
             if (bytes.length > max) {
@@ -203,8 +232,7 @@ final class SourceImages {
                     .<Fetched>map(type -> new Fetched.Image(bytes, type))
                     .orElseGet(() -> new Fetched.Unusable("not a JPEG, PNG or WebP image"));
         } catch (IOException e) {
-            return new Fetched.Unavailable(timedOut.get() ? "download took longer than " + config.source().timeout()
-                    : "could not be downloaded");
+            return new Fetched.Unavailable(cutOff.get() != null ? cutOff.get() : "could not be downloaded");
         } finally {
             watchdog.cancel(false);
         }

@@ -13,6 +13,7 @@ import com.gempix2.orchestrator.job.IntakeDecision;
 import com.gempix2.orchestrator.job.JobService;
 import com.gempix2.orchestrator.job.JobSpec;
 import com.gempix2.orchestrator.job.NewRequest;
+import com.gempix2.orchestrator.job.Outcome;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -130,8 +131,10 @@ public class RequestConsumer {
         } else if (decision == IntakeDecision.REJECTED) {
             MDC.put("requestId", keyed ? "(none)" : spec.requestId());
             try {
+                Outcome rejection = readable.request().rejection();
+                // A rejection decided in storing (no room for its source bytes) is logged by the job service.
                 Log.infof("Rejected %s: %s", keyed ? "a request without a requestId" : "request " + spec.requestId(),
-                        readable.request().rejection().errorMessage());
+                        rejection == null ? "as it was stored" : rejection.errorMessage());
             } finally {
                 MDC.remove("requestId");
             }

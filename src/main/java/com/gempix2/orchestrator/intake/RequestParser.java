@@ -40,6 +40,8 @@ final class RequestParser {
     private static final int MAX_ID_LENGTH = 128;
     private static final int MAX_KEY_LENGTH = 512;
     private static final int MAX_URL_LENGTH = 4096;
+    /** Longest record key kept (UTF-8 bytes); the result goes out under it, so it must fit any broker. */
+    static final int MAX_RECORD_KEY_BYTES = 1024;
 
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -75,15 +77,26 @@ final class RequestParser {
         if (recordKey != null && recordKey.indexOf('\u0000') >= 0) {
             return new ParsedRequest.Unreadable("record key contains NUL characters");
         }
+        boolean keyTooLong = recordKey != null
+                && recordKey.getBytes(StandardCharsets.UTF_8).length > MAX_RECORD_KEY_BYTES;
         JsonNode id = root.get("requestId");
         if (id == null || !id.isTextual() || !validId(id.asText())) {
             String problem = "requestId: required, 1.." + MAX_ID_LENGTH + " printable characters";
-            if (recordKey == null || recordKey.isEmpty()) {
+            if (recordKey == null || recordKey.isEmpty() || keyTooLong) {
                 // Nothing to key a result by: only the dead-letter topic can answer it.
-                return new ParsedRequest.Unreadable(problem);
+                return new ParsedRequest.Unreadable(keyTooLong ? problem + "; and the record key is over "
+                        + MAX_RECORD_KEY_BYTES + " bytes, so no result can be keyed by it" : problem);
             }
             // The record key stands in for the requestId: the producer gets a rejected result under its key.
             return new ParsedRequest.Invalid(JobSpec.keyedRejection(recordKey, hash(root)), 1000, problem);
+        }
+        if (keyTooLong) {
+            // Answered under the requestId instead, naming the key: the result could not carry it.
+            ParsedRequest checked = new Check(root, id.asText(), null, hash(root)).run();
+            JobSpec spec = checked instanceof ParsedRequest.Valid valid ? valid.spec()
+                    : ((ParsedRequest.Invalid) checked).spec();
+            return new ParsedRequest.Invalid(spec, ErrorCodes.INVALID_PARAMETERS,
+                    "key: the record key is over " + MAX_RECORD_KEY_BYTES + " bytes (UTF-8)");
         }
         return new Check(root, id.asText(), recordKey, hash(root)).run();
     }

@@ -20,6 +20,11 @@ import jakarta.persistence.Version;
 @Table(name = "job")
 public class Job {
 
+    /** Where a job waiting for its source image's download keeps its next attempt: out of the dispatcher's sight. */
+    static final Instant AWAITING_SOURCE = Instant.parse("9999-01-01T00:00:00Z");
+    private static final String FETCH = "FETCH";
+    private static final String UPLOAD = "UPLOAD";
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
@@ -42,8 +47,13 @@ public class Job {
     private String imageKey;
     @Column(name = "source_url", updatable = false)
     private String sourceUrl;
-    @Column(name = "source_bytes")
-    private byte[] sourceBytes;
+    /** {@code FETCH}: its source image is to be downloaded; {@code UPLOAD}: its bytes wait in source_image. */
+    @Column(name = "source_state")
+    private String sourceState;
+    @Column(name = "fetch_lease_until")
+    private Instant fetchLeaseUntil;
+    @Column(name = "fetch_failures", nullable = false)
+    private int fetchFailures;
     @Column(nullable = false, updatable = false)
     private short priority;
     @Column(nullable = false, updatable = false)
@@ -104,9 +114,13 @@ public class Job {
         job.aspectRatio = spec.aspectRatio();
         job.imageUrl = spec.imageUrl();
         job.imageKey = spec.imageKey();
+        job.nextAttemptAt = now;
         if (spec.sourceImage() != null) {
             job.sourceUrl = spec.sourceImage().url();
-            job.sourceBytes = spec.sourceImage().bytes();
+            job.sourceState = job.sourceUrl != null ? FETCH : UPLOAD;
+            if (job.sourceUrl != null) {
+                job.nextAttemptAt = AWAITING_SOURCE;
+            }
         }
         job.priority = (short) (spec.priority() == null ? Priority.NORMAL : spec.priority()).ordinal();
         job.tenant = spec.tenant() == null ? "default" : spec.tenant();
@@ -114,7 +128,6 @@ public class Job {
         job.metadata = spec.metadataJson();
         job.status = status;
         job.receivedAt = now;
-        job.nextAttemptAt = now;
         return job;
     }
 
@@ -145,21 +158,60 @@ public class Job {
     void sourceReady(String imageUrl, String imageKey) {
         this.imageUrl = imageUrl;
         this.imageKey = imageKey;
-        this.sourceBytes = null;
+        this.sourceState = null;
     }
 
-    void sourceFetched(byte[] bytes) {
-        this.sourceBytes = bytes;
+    /** A fetcher downloads its source image until {@code until}; the job stays queued meanwhile. */
+    void fetchClaimed(Instant until) {
+        this.fetchLeaseUntil = until;
+    }
+
+    /** Its source image's bytes are stored: due for dispatch, which uploads them first. */
+    void sourceFetched(Instant now) {
+        this.sourceState = UPLOAD;
+        this.fetchLeaseUntil = null;
+        this.nextAttemptAt = now;
+    }
+
+    /** The download is tried again at {@code retryAt}; {@code failed} when it failed (rather than had no room). */
+    void fetchPutOff(Instant retryAt, boolean failed) {
+        this.fetchLeaseUntil = retryAt;
+        if (failed) {
+            fetchFailures++;
+        }
+    }
+
+    /** Its bytes are not here (yet, or any more): back to waiting for a download, not due for dispatch. */
+    void awaitSource() {
+        moveTo(JobStatus.QUEUED);
+        attempts--;
+        this.sourceState = FETCH;
+        this.leaseUntil = null;
+        this.nextAttemptAt = AWAITING_SOURCE;
     }
 
     /** A source image still to be uploaded before the generation can be submitted. */
     public boolean needsSource() {
-        return imageUrl == null && imageKey == null && (sourceUrl != null || sourceBytes != null);
+        return imageUrl == null && imageKey == null && sourceState != null;
+    }
+
+    /** A source image still to be downloaded. */
+    public boolean awaitingFetch() {
+        return FETCH.equals(sourceState);
+    }
+
+    public int fetchFailures() {
+        return fetchFailures;
     }
 
     /** An operator wants a job that waits out a retry backoff tried at once. */
     void dueNow(Instant now) {
-        this.nextAttemptAt = now;
+        if (awaitingFetch()) {
+            // Its image is still to be fetched: the download is what is tried at once.
+            this.fetchLeaseUntil = null;
+        } else {
+            this.nextAttemptAt = now;
+        }
     }
 
     /** A cancel message came while the job was in flight: its outcome will be published as cancelled. */
@@ -208,6 +260,7 @@ public class Job {
         this.leaseUntil = null;
         this.nextPollAt = null;
         this.nextAttemptAt = null;
+        this.fetchLeaseUntil = null;
     }
 
     private void moveTo(JobStatus next) {
@@ -257,9 +310,6 @@ public class Job {
         return sourceUrl;
     }
 
-    public byte[] sourceBytes() {
-        return sourceBytes;
-    }
 
     public Priority priority() {
         return Priority.values()[priority];

@@ -155,6 +155,14 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
                 order by id limit ?2 for update skip locked""", now, limit);
     }
 
+    /** Queued jobs whose source image is to be downloaded now, highest priority and oldest first. */
+    List<Job> lockDueFetches(Instant now, int limit) {
+        return lockList("""
+                select * from job where status = 'QUEUED' and source_state = 'FETCH'
+                and (fetch_lease_until is null or fetch_lease_until <= ?1)
+                order by priority, received_at, id limit ?2 for update skip locked""", now, limit);
+    }
+
     List<Job> lockStaleSubmissions(Instant now, int limit) {
         return lockList("""
                 select * from job where status = 'SUBMITTING' and lease_until < ?1

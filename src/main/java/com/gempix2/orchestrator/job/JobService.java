@@ -36,10 +36,13 @@ public class JobService {
     private final Clock clock;
     private final MeterRegistry registry;
     private final Counter lateSubmitAnswers;
+    private final HeldSources heldSources;
 
-    JobService(JobRepository jobs, EntityManager em, Event<JobFinished> finished, Clock clock, MeterRegistry registry) {
+    JobService(JobRepository jobs, EntityManager em, Event<JobFinished> finished, Clock clock, MeterRegistry registry,
+            HeldSources heldSources) {
         this.jobs = jobs;
         this.em = em;
+        this.heldSources = heldSources;
         this.finished = finished;
         this.clock = clock;
         this.registry = registry;
@@ -78,8 +81,15 @@ public class JobService {
             }
             Job job = Job.create(spec, JobStatus.QUEUED, now);
             jobs.persist(job);
+            byte[] inline = spec.sourceImage() == null ? null : spec.sourceImage().bytes();
             if (request.rejection() != null) {
                 finish(job, request.rejection());
+                decisions.add(IntakeDecision.REJECTED);
+            } else if (inline != null && !heldSources.store(job, inline, now)) {
+                // The request cannot be kept for later: its bytes are only in this message.
+                finish(job, Outcome.rejected(ErrorCodes.SOURCE_IMAGE_UNUSABLE, "sourceImage: the service holds as "
+                        + "many source bytes awaiting upload as it may (in all or for this tenant); send it again "
+                        + "later under a new requestId, or give sourceImage.url"));
                 decisions.add(IntakeDecision.REJECTED);
             } else if (cancelledEarly.remove(spec.requestId())) {
                 finish(job, Outcome.cancelled("cancelled before it arrived; nothing was submitted", null));
@@ -214,13 +224,6 @@ public class JobService {
         }
     }
 
-    /** Where a claimed job's source image comes from: its URL, or the bytes decoded at intake. */
-    @Transactional
-    public SourceImage sourceOf(ClaimedJob claim) {
-        Job job = jobs.findById(claim.id());
-        return new SourceImage(job.sourceUrl(), job.sourceBytes());
-    }
-
     /** An upload of the same bytes within {@code ttl}, whose imageUrl and imageKey can be used again. */
     @Transactional
     public Optional<UploadedSource> uploadedWithin(String sha256, Duration ttl) {
@@ -253,22 +256,10 @@ public class JobService {
         sourceReady(claim, imageUrl, imageKey);
     }
 
-    /** A downloaded source image, kept with the job until its next turn uploads it. */
-    @Transactional
-    public void sourceFetched(ClaimedJob claim, byte[] bytes) {
-        heldLease(claim).ifPresent(job -> {
-            job.sourceFetched(bytes);
-            if (job.cancelRequested()) {
-                finish(job, Outcome.cancelled("cancelled before it was submitted", null));
-            } else {
-                job.requeue(clock.instant(), false);
-            }
-        });
-    }
-
     private void sourceReady(ClaimedJob claim, String imageUrl, String imageKey) {
         heldLease(claim).ifPresent(job -> {
             job.sourceReady(imageUrl, imageKey);
+            heldSources.delete(job.id());
             if (job.cancelRequested()) {
                 finish(job, Outcome.cancelled("cancelled before it was submitted", null));
             } else {
@@ -294,7 +285,8 @@ public class JobService {
         heldLease(claim).ifPresent(job -> finish(job, outcome));
     }
 
-    private Optional<Job> heldLease(ClaimedJob claim) {
+    /** The job as claimed, locked; empty when its lease ran out and another replica took it over. */
+    Optional<Job> heldLease(ClaimedJob claim) {
         return jobs.lockById(claim.id())
                 .filter(job -> job.status() == JobStatus.SUBMITTING && job.attempts() == claim.attempt());
     }
@@ -481,13 +473,17 @@ public class JobService {
         return late.size();
     }
 
-    private void finish(Job job, Outcome requested) {
+    /** Ends a job: its one result event is written in this transaction, its held source bytes go. */
+    void finish(Job job, Outcome requested) {
         Outcome outcome = requested;
         if (job.cancelRequested() && requested.status() != JobStatus.CANCELLED) {
             // The business system no longer wants it: say what Gempix2 did, but publish it as cancelled.
             outcome = Outcome.cancelled("cancelled while in flight; Gempix2's outcome was "
                     + requested.status().wireName()
                     + (requested.errorMessage() == null ? "" : " (" + requested.errorMessage() + ")"), requested.via());
+        }
+        if (job.needsSource()) {
+            heldSources.delete(job.id());
         }
         job.finish(outcome, clock.instant());
         finished.fire(new JobFinished(job));

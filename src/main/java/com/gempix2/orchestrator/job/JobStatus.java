@@ -25,7 +25,9 @@ public enum JobStatus {
 
     public boolean canMoveTo(JobStatus next) {
         return switch (this) {
-            case QUEUED -> next == SUBMITTING || next == REJECTED || next == EXPIRED || next == CANCELLED;
+            // FAILED: its source image could not be downloaded, however often that was tried.
+            case QUEUED -> next == SUBMITTING || next == REJECTED || next == EXPIRED || next == CANCELLED
+                    || next == FAILED;
             // Back to QUEUED on retry; straight to an outcome when the upstream answers in the submit call itself.
             case SUBMITTING -> next == QUEUED || next == SUBMITTED || next == FAILED || next == REJECTED
                     || next == COMPLETED || next == CANCELLED;

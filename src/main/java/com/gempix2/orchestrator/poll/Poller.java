@@ -19,6 +19,7 @@ import com.gempix2.orchestrator.job.PollTarget;
 import com.gempix2.orchestrator.provider.GenerationStatus;
 import com.gempix2.orchestrator.provider.Gempix2Client;
 import com.gempix2.orchestrator.provider.UpstreamAnswer;
+import com.gempix2.orchestrator.webhook.ImageUrls;
 
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -42,10 +43,11 @@ public class Poller {
     private final WebhookWatch webhooks;
     private final CallSlots calls;
     private final Clock clock;
+    private final ImageUrls imageUrls;
     private final Set<String> unrecognisedStatuses = ConcurrentHashMap.newKeySet();
 
     Poller(JobService jobs, Gempix2Client client, PollConfig config, OverdueTimes overdue, WebhookWatch webhooks,
-            CallSlots calls, Clock clock) {
+            CallSlots calls, Clock clock, ImageUrls imageUrls) {
         this.jobs = jobs;
         this.client = client;
         this.config = config;
@@ -53,6 +55,7 @@ public class Poller {
         this.webhooks = webhooks;
         this.calls = calls;
         this.clock = clock;
+        this.imageUrls = imageUrls;
     }
 
     @Scheduled(every = "${gempix2.poll.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -126,7 +129,15 @@ public class Poller {
 
     private Optional<Outcome> outcomeOf(GenerationStatus status) {
         return switch (status.state()) {
-            case COMPLETED -> Optional.of(Outcome.completed(status.imageUrl(), CompletedVia.POLL));
+            case COMPLETED -> {
+                String problem = imageUrls.refuse(status.imageUrl(), "poll");
+                if (problem != null) {
+                    // Not trusted, not published: polled again until Gempix2 gives a usable one or the wait ends.
+                    Log.warnf("Gempix2 reported %s completed with an unusable imageUrl (%s)", status.uuid(), problem);
+                    yield Optional.empty();
+                }
+                yield Optional.of(Outcome.completed(status.imageUrl(), CompletedVia.POLL));
+            }
             case FAILED -> Optional.of(Outcome.failed(ErrorCodes.SERVER_ERROR,
                     status.error() == null ? "Gempix2 reported the generation as failed" : status.error(),
                     CompletedVia.POLL));

@@ -9,7 +9,6 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -25,6 +24,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.vertx.core.buffer.Buffer;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -41,6 +41,8 @@ public class Gempix2Client {
 
     /** When work deferred by an open circuit breaker is tried again; the breaker decides when calls resume. */
     private static final Duration BREAKER_RECHECK = Duration.ofSeconds(1);
+    /** The largest answer body read; Gempix2's are a few hundred bytes. */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
 
     private final Gempix2Api api;
     private final RateBudget budget;
@@ -117,6 +119,14 @@ public class Gempix2Client {
 
     public static GenerationStatus statusOf(UpstreamAnswer answer) {
         return GenerationStatus.from(answer.data());
+    }
+
+    /**
+     * Whether this replica's circuit breaker is open or probing: Gempix2 is failing every caller, so a failed call
+     * says nothing about the job that made it.
+     */
+    public boolean upstreamFailing() {
+        return breaker.state() != CircuitBreakerState.CLOSED;
     }
 
     private Permit reserve(CallKind kind, String endpoint) {
@@ -215,14 +225,18 @@ public class Gempix2Client {
         if (!response.hasEntity()) {
             return MissingNode.getInstance();
         }
-        String text = response.readEntity(String.class);
-        if (text == null || text.isBlank()) {
+        // Gempix2's answers are a few hundred bytes: a larger one is not read, and counts as no envelope.
+        if (response.getLength() > MAX_ANSWER_BYTES) {
+            return MissingNode.getInstance();
+        }
+        byte[] bytes = response.readEntity(byte[].class);
+        if (bytes == null || bytes.length == 0 || bytes.length > MAX_ANSWER_BYTES) {
             return MissingNode.getInstance();
         }
         try {
-            JsonNode node = mapper.readTree(text);
+            JsonNode node = mapper.readTree(bytes);
             return node != null && node.isObject() ? node : MissingNode.getInstance();
-        } catch (JsonProcessingException e) {
+        } catch (java.io.IOException e) {
             return MissingNode.getInstance();
         }
     }

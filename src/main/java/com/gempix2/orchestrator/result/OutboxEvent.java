@@ -31,4 +31,6 @@ class OutboxEvent {
     Instant createdAt;
     @Column(name = "sent_at")
     Instant sentAt;
+    @Column(name = "publish_failures", nullable = false)
+    int publishFailures;
 }

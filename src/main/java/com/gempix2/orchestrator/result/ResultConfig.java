@@ -22,7 +22,24 @@ interface ResultConfig {
     @WithDefault("100")
     int batchSize();
 
-    /** How long the relay waits for the broker to acknowledge a batch before trying again later. */
-    @WithDefault("30s")
+    /**
+     * How long the relay waits at most for the broker to answer a batch, renewing its claim meanwhile. The producer
+     * answers every send well within it ({@code delivery.timeout.ms}); this only bounds a relay that is never answered.
+     */
+    @WithDefault("5m")
     Duration sendTimeout();
+
+    /**
+     * How long a replica's claim on the events it is publishing lasts without renewal: how long the events of a
+     * replica that died wait before another one publishes them.
+     */
+    @WithDefault("30s")
+    Duration claim();
+
+    /** The first wait before a result event the broker did not take is sent again; it doubles up to {@link #retryMax()}. */
+    @WithDefault("1s")
+    Duration retryInitial();
+
+    @WithDefault("30s")
+    Duration retryMax();
 }

@@ -1,73 +1,144 @@
 package com.gempix2.orchestrator.result;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import com.gempix2.orchestrator.job.Backoff;
 import com.gempix2.orchestrator.job.JobFinished;
 import com.gempix2.orchestrator.job.JobSpec;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import jakarta.persistence.EntityManager;
 
 /**
- * The outbox relay: publishes stored result events to the results topic as CloudEvents (binary
- * mode) and marks them sent once the broker has them. A crash between the two publishes the same
- * bytes with the same {@code ce_id} again, which consumers drop.
+ * The outbox relay: publishes stored result events to the results topic as CloudEvents (binary mode).
+ * <ul>
+ * <li>One relay at a time per replica, on a thread of its own: however many jobs finish while the broker is away,
+ * they wait in the table, not in threads or connections.</li>
+ * <li>No transaction waits on the broker: a batch is claimed for {@code results.claim} in one short transaction,
+ * sent, and each event is then marked sent (or set aside, or put off) in another. A claim of a replica that died
+ * lapses and another replica publishes the same bytes with the same {@code ce_id} again, which consumers drop.</li>
+ * <li>A record the broker refuses for good (too large, invalid) is set aside with its reason, counted, and left for
+ * an operator; the rest go on. Any other failure is retried with backoff, without holding up later events.</li>
+ * </ul>
  */
 @ApplicationScoped
 public class ResultPublisher {
 
+    private static final int REASON_MAX_LENGTH = 500;
+    /** At shutdown, how long a relay run in progress may go on settling what the broker answered. */
+    private static final long STOP_WAIT_SECONDS = 10;
+
     private final Emitter<String> results;
-    private final EntityManager em;
+    private final Outbox outbox;
     private final ResultConfig config;
     private final Clock clock;
-    private final Vertx vertx;
-    private final AtomicBoolean relayQueued = new AtomicBoolean();
+    private final MeterRegistry registry;
+    private final Backoff backoff;
+    private final Counter published;
+    private final Counter failed;
+    private final ExecutorService relayThread = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "result-relay");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** A run is queued and not yet started: further requests join it. */
+    private final AtomicBoolean runQueued = new AtomicBoolean();
+    private volatile boolean stopping;
 
-    ResultPublisher(@Channel("results") Emitter<String> results, EntityManager em, ResultConfig config, Clock clock,
-            Vertx vertx) {
+    ResultPublisher(@Channel("results") Emitter<String> results, Outbox outbox, ResultConfig config, Clock clock,
+            MeterRegistry registry) {
         this.results = results;
-        this.em = em;
+        this.outbox = outbox;
         this.config = config;
         this.clock = clock;
-        this.vertx = vertx;
+        this.registry = registry;
+        this.backoff = new Backoff(config.retryInitial(), config.retryMax());
+        this.published = Counter.builder("gempix2.results.published").description("Result events the broker took")
+                .register(registry);
+        this.failed = Counter.builder("gempix2.results.publish.failures")
+                .description("Sends of a result event the broker did not take (retried later)").register(registry);
     }
 
-    /**
-     * A result was committed: publish it now rather than at the next tick. Off the committing thread
-     * (often a webhook request), and coalesced: one relay run takes every result committed before it.
-     */
+    /** A result was committed: publish it now rather than at the next tick. */
     void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobFinished finished) {
-        if (relayQueued.compareAndSet(false, true)) {
-            vertx.executeBlocking(() -> {
-                relayQueued.set(false);
-                relay();
-                return null;
-            }, false);
-        }
+        requestRun();
     }
 
     @Scheduled(every = "${gempix2.results.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    void relay() {
+    void tick() {
+        requestRun();
+    }
+
+    /** The result events set aside, oldest first. */
+    public List<SetAsideResult> setAside(int limit) {
+        return outbox.setAside(limit);
+    }
+
+    /** Puts a set-aside result back in line (an operator fixed its cause); false when none is set aside. */
+    public boolean retrySetAside(String requestId) {
+        boolean retried = outbox.retry(requestId);
+        if (retried) {
+            requestRun();
+        }
+        return retried;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        relayThread.shutdown();
         try {
-            while (QuarkusTransaction.requiringNew().call(this::publishBatch) == config.batchSize()) {
+            relayThread.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One run at a time, coalesced: a run takes every event committed before it starts. */
+    private void requestRun() {
+        if (!stopping && runQueued.compareAndSet(false, true)) {
+            try {
+                relayThread.execute(() -> {
+                    runQueued.set(false);
+                    relay();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                runQueued.set(false);
+            }
+        }
+    }
+
+    private void relay() {
+        try {
+            while (!stopping && publishBatch() == config.batchSize()) {
                 Log.debug("Outbox batch full, publishing the next one");
             }
         } catch (RuntimeException e) {
@@ -75,21 +146,104 @@ public class ResultPublisher {
         }
     }
 
-    private int publishBatch() throws Exception {
-        @SuppressWarnings("unchecked")
-        List<OutboxEvent> batch = em.createNativeQuery("""
-                select * from outbox_event where sent_at is null
-                order by id limit ?1 for update skip locked""", OutboxEvent.class)
-                .setParameter(1, config.batchSize())
-                .getResultList();
+    /**
+     * Claims, sends and settles one batch; the count claimed, or 0 when the broker left some unanswered. While the
+     * broker has not answered, the claim is renewed: no other replica sends the events again while this one may
+     * still have them delivered (a replica that dies stops renewing, and its claim lapses).
+     */
+    private int publishBatch() {
+        Instant now = clock.instant();
+        List<OutboxEvent> batch = outbox.claim(now, now.plus(config.claim()), config.batchSize());
         if (batch.isEmpty()) {
             return 0;
         }
-        CompletableFuture<?>[] acks = batch.stream().map(this::send).toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(acks).get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        var now = clock.instant();
-        batch.forEach(event -> event.sentAt = now);
-        return batch.size();
+        List<CompletableFuture<Void>> acks = batch.stream().map(this::send).toList();
+        CompletableFuture<Void> all = CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        long renewEvery = Math.max(1, config.claim().toMillis() / 3);
+        long giveUpAt = System.nanoTime() + config.sendTimeout().toNanos();
+        while (!all.isDone() && System.nanoTime() < giveUpAt && !stopping) {
+            try {
+                all.get(renewEvery, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                List<Long> unanswered = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (!acks.get(i).isDone()) {
+                        unanswered.add(batch.get(i).id);
+                    }
+                }
+                outbox.renew(unanswered, clock.instant().plus(config.claim()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // Some were refused: settled one by one below.
+                break;
+            }
+        }
+        if (!all.isDone()) {
+            Log.warnf("The broker answered %d of %d result events within %s; the rest are published again once "
+                    + "their claim lapses", acks.stream().filter(CompletableFuture::isDone).count(), acks.size(),
+                    config.sendTimeout());
+        }
+        boolean allAnswered = settle(batch, acks);
+        return allAnswered ? batch.size() : 0;
+    }
+
+    /** Marks what the broker took as sent, sets aside what it refused for good, puts off the rest. */
+    private boolean settle(List<OutboxEvent> batch, List<CompletableFuture<Void>> acks) {
+        Instant now = clock.instant();
+        List<Long> sent = new ArrayList<>();
+        boolean allAnswered = true;
+        for (int i = 0; i < batch.size(); i++) {
+            OutboxEvent event = batch.get(i);
+            CompletableFuture<Void> ack = acks.get(i);
+            if (!ack.isDone()) {
+                // Unanswered: it stays claimed, so nobody sends it again while the broker may still take it.
+                allAnswered = false;
+            } else if (!ack.isCompletedExceptionally()) {
+                sent.add(event.id);
+            } else {
+                Throwable failure = ack.handle((ok, error) -> error).join();
+                failed.increment();
+                String refusal = refusedForGood(failure);
+                if (refusal != null) {
+                    String reason = truncate(failure.getClass().getSimpleName() + ": " + failure.getMessage());
+                    outbox.setAside(event.id, now, reason);
+                    registry.counter("gempix2.results.set.aside", "reason", refusal).increment();
+                    Log.errorf("The result of %s cannot be published and is set aside (%s); the others go on. "
+                            + "Retry it with POST /api/v1/results/{requestId}/retry once the cause is fixed",
+                            event.requestId, reason);
+                } else {
+                    Duration delay = backoff.delay(event.publishFailures + 1, ThreadLocalRandom.current()::nextDouble);
+                    outbox.retryLater(event.id, now.plus(delay));
+                    Log.warnf("Publishing the result of %s failed (%s), retrying in %s", event.requestId,
+                            failure.getMessage(), delay);
+                }
+            }
+        }
+        outbox.markSent(sent, now);
+        published.increment(sent.size());
+        return allAnswered;
+    }
+
+    /** The bounded label of a refusal that no retry can change, or null when a later send may succeed. */
+    private static String refusedForGood(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
+                return "record-too-large";
+            }
+            if (t instanceof InvalidRecordException) {
+                return "invalid-record";
+            }
+            if (t instanceof SerializationException) {
+                return "serialization";
+            }
+        }
+        return null;
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= REASON_MAX_LENGTH ? text : text.substring(0, REASON_MAX_LENGTH) + "…";
     }
 
     private CompletableFuture<Void> send(OutboxEvent event) {
@@ -111,7 +265,12 @@ public class ResultPublisher {
                     acked.completeExceptionally(failure);
                     return CompletableFuture.completedFuture(null);
                 });
-        results.send(message);
+        try {
+            results.send(message);
+        } catch (RuntimeException e) {
+            // The emitter's buffer is full or the channel is down: this one is tried again later.
+            acked.completeExceptionally(e);
+        }
         return acked;
     }
 }

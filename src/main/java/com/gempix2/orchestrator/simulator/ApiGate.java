@@ -116,6 +116,13 @@ final class ApiGate {
             case Fault.EMPTY -> Replies.empty(ctx, fault.httpStatus());
             case Fault.HTML -> Replies.bytes(ctx, fault.httpStatus(), "text/html; charset=utf-8",
                     errorPage(fault.httpStatus()).getBytes(StandardCharsets.UTF_8));
+            case Fault.LONG_UUID -> Replies.json(ctx, fault.httpStatus(), Envelope.success("success",
+                    java.util.Map.of("uuid", "u".repeat(300), "status", "pending")));
+            case Fault.OVERSIZED -> Replies.json(ctx, fault.httpStatus(), Envelope.success("success",
+                    java.util.Map.of("uuid", java.util.UUID.randomUUID().toString(), "padding", "p".repeat(100_000))));
+            case Fault.BAD_IMAGE_URL -> Replies.json(ctx, fault.httpStatus(), Envelope.success("success",
+                    java.util.Map.of("uuid", ctx.pathParam("uuid") == null ? "" : ctx.pathParam("uuid"),
+                            "status", "completed", "imageUrl", "file:///etc/passwd")));
             default -> Replies.json(ctx, fault.httpStatus(), new Envelope(fault.code(), ApiError.messageFor(fault.code()), null));
         }
     }

@@ -10,14 +10,19 @@ import java.util.Set;
  * @param code envelope code, default 5000
  * @param httpStatus HTTP status, default 500
  * @param count how many calls it answers, default 1
- * @param body {@code envelope} (default), {@code empty} or {@code html}
+ * @param body {@code envelope} (default), {@code empty} or {@code html}; or a success answer no client should
+ *     trust: {@code long-uuid} (a uuid of 300 characters), {@code oversized} (100 KB of padding),
+ *     {@code bad-image-url} (a completed status whose imageUrl is a {@code file:} URL)
  */
 record Fault(String endpoint, Integer code, Integer httpStatus, Integer count, String body) {
 
     static final String ENVELOPE = "envelope";
     static final String EMPTY = "empty";
     static final String HTML = "html";
-    private static final Set<String> BODIES = Set.of(ENVELOPE, EMPTY, HTML);
+    static final String LONG_UUID = "long-uuid";
+    static final String OVERSIZED = "oversized";
+    static final String BAD_IMAGE_URL = "bad-image-url";
+    private static final Set<String> BODIES = Set.of(ENVELOPE, EMPTY, HTML, LONG_UUID, OVERSIZED, BAD_IMAGE_URL);
 
     Fault {
         if (endpoint == null || Endpoint.fromWireName(endpoint).isEmpty()) {
@@ -34,7 +39,7 @@ record Fault(String endpoint, Integer code, Integer httpStatus, Integer count, S
             throw new IllegalArgumentException("count must be at least 1, was " + count);
         }
         if (!BODIES.contains(body)) {
-            throw new IllegalArgumentException("body must be envelope, empty or html, was " + body);
+            throw new IllegalArgumentException("body must be one of " + new java.util.TreeSet<>(BODIES) + ", was " + body);
         }
     }
 

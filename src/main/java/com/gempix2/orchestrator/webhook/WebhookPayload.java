@@ -1,8 +1,5 @@
 package com.gempix2.orchestrator.webhook;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.gempix2.orchestrator.http.ApiException;
 import com.gempix2.orchestrator.job.CompletedVia;
@@ -47,17 +44,11 @@ record WebhookPayload(String event, String uuid, Outcome outcome) {
         if (value.isBlank()) {
             throw malformed("imageUrl: required for " + COMPLETED);
         }
-        try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-            boolean schemeOk = scheme.equals("https") || (allowHttp && scheme.equals("http"));
-            if (!schemeOk || uri.getHost() == null) {
-                throw malformed("imageUrl: must be an absolute https URL");
-            }
-            return value;
-        } catch (URISyntaxException e) {
-            throw malformed("imageUrl: not a URL");
+        String problem = ImageUrls.formatProblem(value, allowHttp);
+        if (problem != null) {
+            throw malformed(problem);
         }
+        return value;
     }
 
     private static String failureMessage(JsonNode body) {

@@ -47,20 +47,20 @@ public class WebhookService {
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
     private final Signatures signatures;
-    private final ImageHosts imageHosts;
+    private final ImageUrls imageUrls;
     private static final int MAX_UNKNOWN_EVENTS_LOGGED = 100;
 
     private final Set<String> unknownEvents = ConcurrentHashMap.newKeySet();
 
     WebhookService(JobService jobs, Gempix2Client client, WebhookConfig config, ObjectMapper mapper,
-            MeterRegistry registry) {
+            MeterRegistry registry, ImageUrls imageUrls) {
         this.jobs = jobs;
         this.client = client;
         this.config = config;
         this.mapper = mapper;
         this.registry = registry;
         this.signatures = new Signatures(config.webhookSigningSecret());
-        this.imageHosts = new ImageHosts(config.webhookImageHosts().orElse(List.of()));
+        this.imageUrls = imageUrls;
     }
 
     Receipt receive(Map<String, List<String>> headers, String contentType, byte[] body) {
@@ -92,9 +92,8 @@ public class WebhookService {
             return new Receipt("ignored", 202);
         }
         Outcome outcome = payload.outcome();
-        if (outcome.imageUrl() != null && !imageHosts.allows(outcome.imageUrl())) {
-            throw new ApiException(400, "image-host-not-allowed",
-                    "imageUrl: host is not on GEMPIX2_WEBHOOK_IMAGE_HOSTS");
+        if (outcome.imageUrl() != null && imageUrls.problem(outcome.imageUrl()) != null) {
+            throw new ApiException(400, "image-host-not-allowed", imageUrls.problem(outcome.imageUrl()));
         }
         MDC.put("uuid", payload.uuid());
         try {
@@ -144,6 +143,13 @@ public class WebhookService {
         GenerationStatus status = Gempix2Client.statusOf(answer);
         return switch (status.state()) {
             case COMPLETED -> {
+                String problem = imageUrls.refuse(status.imageUrl(), "confirmation");
+                if (problem != null) {
+                    // Not trusted, not published: the job is polled until Gempix2 gives a usable one or its wait ends.
+                    Log.warnf("Gempix2 confirmed %s with an unusable imageUrl (%s)", uuid, problem);
+                    confirmation("unusable");
+                    yield Optional.empty();
+                }
                 confirmation("confirmed");
                 yield Optional.of(Outcome.completed(status.imageUrl(), CompletedVia.WEBHOOK));
             }

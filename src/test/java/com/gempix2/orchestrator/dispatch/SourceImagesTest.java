@@ -105,6 +105,34 @@ class SourceImagesTest {
                     public Duration reuseFor() {
                         return Duration.ofHours(1);
                     }
+
+                    public int concurrency() {
+                        return 1;
+                    }
+
+                    public int perHost() {
+                        return 1;
+                    }
+
+                    public long minBytesPerSecond() {
+                        return 1;
+                    }
+
+                    public Duration minRateAfter() {
+                        return Duration.ofSeconds(10);
+                    }
+
+                    public long heldMaxBytes() {
+                        return 1000;
+                    }
+
+                    public long heldMaxBytesPerTenant() {
+                        return 1000;
+                    }
+
+                    public Duration fullRetry() {
+                        return Duration.ofSeconds(1);
+                    }
                 };
             }
         });

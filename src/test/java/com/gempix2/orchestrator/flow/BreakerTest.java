@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
+import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.Simulator;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,8 +55,23 @@ class BreakerTest extends FreshAccountTest {
             attempts += result.path("attempts").asInt();
         }
         assertTrue(refusedByOpenCircuit() > refusedBefore, "submissions were held back while the circuit was open");
-        assertEquals(attempts, Simulator.calls("generate"), "every call that reached Gempix2 was an attempt, no more");
+        // A call that failed while the circuit was open or probing is not the job's attempt; no attempt without a call.
+        assertTrue(attempts <= Simulator.calls("generate"), attempts + " attempts, " + Simulator.calls("generate")
+                + " calls");
         given().get(UPSTREAM_HEALTH).then().body("checks.find { it.name == 'gempix2' }.data.circuitBreaker", equalTo("closed"));
+    }
+
+    @Test
+    void anOutageLongerThanAJobsAttemptsDoesNotFailTheJobThatProbesIt() {
+        // Twelve failed calls: far more than the five attempts a job has; the breaker's probes are among them.
+        Simulator.fault("generate", 5000, 502, 12, "html");
+        String id = post(newId("probe"), "outlives the outage");
+
+        JsonNode result = await().atMost(Duration.ofSeconds(60))
+                .until(() -> KafkaTopics.results(id), list -> !list.isEmpty()).get(0).json();
+        assertEquals("completed", result.path("status").asText(), result.toString());
+        assertEquals(13, Simulator.calls("generate"), "twelve failed calls, then the one that worked");
+        assertTrue(result.path("attempts").asInt() < 5, "the probes used none of its attempts: " + result);
     }
 
     @Test

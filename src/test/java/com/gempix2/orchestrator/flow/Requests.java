@@ -38,6 +38,12 @@ final class Requests {
                 .get(0);
     }
 
+    /** The request's first result, or null while there is none. */
+    static Received resultOf(String requestId) {
+        List<Received> found = KafkaTopics.results(requestId);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
     /** The result topic holds exactly one record for the request, and keeps holding one for a while. */
     static void assertExactlyOneResult(String requestId) {
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))

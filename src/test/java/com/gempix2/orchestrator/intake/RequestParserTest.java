@@ -46,6 +46,23 @@ class RequestParserTest {
     }
 
     @Test
+    void aRecordKeyOverOneKibibyteIsNamedAndTheResultGoesUnderTheRequestId() {
+        String json = "{\"requestId\":\"r1\",\"generationType\":\"text_to_image\",\"prompt\":\"a cat\"}";
+        // 1024 bytes is the limit, counted in UTF-8: 342 three-byte characters are 1026 bytes.
+        assertInstanceOf(ParsedRequest.Valid.class, parser.parse("k".repeat(1024), json.getBytes(StandardCharsets.UTF_8)));
+        ParsedRequest.Invalid over = assertInstanceOf(ParsedRequest.Invalid.class,
+                parser.parse("\u20ac".repeat(342), json.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(over.message().startsWith("key:"), over.message());
+        assertEquals(1000, over.code());
+        assertEquals("r1", over.spec().requestId());
+        assertNull(over.spec().recordKey(), "the result is keyed by the requestId");
+        assertEquals("a cat", over.spec().prompt());
+
+        String withoutId = unreadable("{\"prompt\":\"a cat\"}".getBytes(StandardCharsets.UTF_8), "k".repeat(1025));
+        assertTrue(withoutId.contains("record key is over 1024 bytes"), withoutId);
+    }
+
+    @Test
     void minimalRequestGetsTheContractDefaults() {
         JobSpec spec = valid("{\"requestId\":\"r1\",\"generationType\":\"text_to_image\",\"prompt\":\"a cat\"}");
         assertEquals("r1", spec.requestId());

@@ -24,8 +24,9 @@ class JobStatusTest {
 
     @Test
     void queuedJobIsClaimedOrEndsWithoutACall() {
-        assertEquals(EnumSet.of(JobStatus.SUBMITTING, JobStatus.REJECTED, JobStatus.EXPIRED, JobStatus.CANCELLED),
-                successors(JobStatus.QUEUED));
+        // FAILED without a call: a source image that could not be downloaded.
+        assertEquals(EnumSet.of(JobStatus.SUBMITTING, JobStatus.REJECTED, JobStatus.EXPIRED, JobStatus.CANCELLED,
+                JobStatus.FAILED), successors(JobStatus.QUEUED));
     }
 
     @Test

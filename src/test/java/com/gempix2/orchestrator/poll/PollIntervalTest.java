@@ -19,7 +19,7 @@ class PollIntervalTest {
 
     private final Poller poller = new Poller(null, null, new Settings(Duration.ofSeconds(5), Duration.ofSeconds(90),
             Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofMinutes(15), 20,
-            Duration.ofMinutes(1), null), null, null, null, Clock.systemUTC());
+            Duration.ofMinutes(1), null), null, null, null, Clock.systemUTC(), null);
 
     @Test
     void withoutAnEstimateTheIntervalDoublesPerPollUpToTheMaximum() {

@@ -27,6 +27,7 @@ import kafka.tools.StorageTool;
 public class KafkaBroker implements QuarkusTestResourceLifecycleManager {
 
     private static KafkaRaftServer server;
+    private static Properties serverProps;
     private static String bootstrapServers;
 
     @Override
@@ -40,7 +41,7 @@ public class KafkaBroker implements QuarkusTestResourceLifecycleManager {
     }
 
     public static synchronized String bootstrapServers() {
-        if (server == null) {
+        if (bootstrapServers == null) {
             startBroker();
         }
         return bootstrapServers;
@@ -80,16 +81,32 @@ public class KafkaBroker implements QuarkusTestResourceLifecycleManager {
             if (formatted != 0) {
                 throw new IllegalStateException("formatting Kafka storage failed: " + formatLog);
             }
+            serverProps = props;
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
             bootstrapServers = "127.0.0.1:" + brokerPort;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.shutdown();
-                server.awaitShutdown();
+                stopBroker();
                 deleteQuietly(dir);
             }, "kafka-test-broker-stop"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the broker as an outage would; {@link #startAgain()} brings it back on the same ports and data. */
+    public static synchronized void stopBroker() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    public static synchronized void startAgain() {
+        if (server == null && serverProps != null) {
+            server = new KafkaRaftServer(KafkaConfig.fromProps(serverProps, false), Time.SYSTEM);
+            server.startup();
         }
     }
 
