@@ -1,7 +1,6 @@
 package com.gempix2.orchestrator.intake;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,7 +15,6 @@ import com.gempix2.orchestrator.job.JobService;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +27,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class CancelConsumer {
 
     /** How long a cancel message waits for a request that has not arrived. */
-    private static final Duration EARLY_CANCEL_TTL = Duration.ofDays(1);
     private static final int MAX_MESSAGE_BYTES = 4096;
 
     private final JobService jobs;
@@ -94,15 +91,6 @@ public class CancelConsumer {
             throw new IllegalArgumentException("requestId: required, 1..128 printable characters");
         }
         return id.asText();
-    }
-
-    @Scheduled(every = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    void dropStaleEarlyCancels() {
-        int dropped = jobs.dropEarlyCancelsBefore(EARLY_CANCEL_TTL);
-        if (dropped > 0) {
-            Log.infof("Dropped %d cancel messages whose request never came within %s", dropped, EARLY_CANCEL_TTL);
-        }
     }
 
     private void count(String outcome) {

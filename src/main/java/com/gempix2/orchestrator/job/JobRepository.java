@@ -102,11 +102,14 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
         });
     }
 
-    /** The payload hash of each of {@code requestIds} stored already. */
+    /** The payload hash of each of {@code requestIds} stored already (or purged, within its retention). */
     @SuppressWarnings("unchecked")
     Map<String, String> payloadHashesOf(List<String> requestIds) {
         List<Object[]> rows = getEntityManager()
-                .createNativeQuery("select request_id, payload_hash from job where request_id in (:ids)")
+                .createNativeQuery("""
+                        select request_id, payload_hash from job where request_id in (:ids)
+                        union all
+                        select request_id, payload_hash from retired_request where request_id in (:ids)""")
                 .setParameter("ids", requestIds)
                 .getResultList();
         Map<String, String> hashes = new HashMap<>();

@@ -141,14 +141,6 @@ public class JobService {
         }).orElse(false);
     }
 
-    /** Drops cancel messages whose request has not come within {@code ttl}. */
-    @Transactional
-    public int dropEarlyCancelsBefore(Duration ttl) {
-        return em.createQuery("delete from EarlyCancel c where c.receivedAt < ?1")
-                .setParameter(1, clock.instant().minus(ttl))
-                .executeUpdate();
-    }
-
     /**
      * Leases up to {@code count} queued jobs in the order they are served: highest priority first; within it,
      * the oldest job of the tenant served least recently, so that one tenant's flood delays another tenant's
@@ -378,13 +370,12 @@ public class JobService {
     }
 
     /**
-     * Drops parked webhooks older than {@code ttl} (their uuid belongs to no job of ours) and the
-     * delivery ids of signed webhooks older than it (a replay that old fails the signature's own time check).
+     * Drops parked webhooks older than {@code ttl}: their uuid belongs to no job of ours. (Delivery ids of signed
+     * webhooks go with the retention, {@code gempix2.retention.webhook-deliveries}.)
      */
     @Transactional
     public int dropParkedBefore(Duration ttl) {
         Instant cutoff = clock.instant().minus(ttl);
-        em.createQuery("delete from WebhookDelivery d where d.receivedAt < ?1").setParameter(1, cutoff).executeUpdate();
         return em.createQuery("delete from ParkedWebhook p where p.receivedAt < ?1")
                 .setParameter(1, cutoff)
                 .executeUpdate();

@@ -1,11 +1,13 @@
 package com.gempix2.orchestrator.testing;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 /**
- * A fresh Gempix2 account between tests: the simulator reset, the clock back to real time, and the shared
+ * A fresh Gempix2 account between tests: the simulator reset, the clock back to real time, the circuit breaker
+ * closed and empty, and the shared
  * rate budget forgetting what one test taught it about the upstream (a smaller limit, a pause), so that
  * it cannot hold up the next.
  */
@@ -14,15 +16,19 @@ public class Budget {
 
     private final EntityManager em;
     private final MutableClock clock;
+    private final CircuitBreakerMaintenance breakers;
 
-    Budget(EntityManager em, MutableClock clock) {
+    Budget(EntityManager em, MutableClock clock, CircuitBreakerMaintenance breakers) {
         this.em = em;
         this.clock = clock;
+        this.breakers = breakers;
     }
 
     public void reset() {
         Simulator.reset();
         clock.reset();
+        // Nor the circuit breaker's memory of another test's failed calls.
+        breakers.resetAll();
         QuarkusTransaction.requiringNew().run(() -> {
             em.createNativeQuery("delete from rate_permit").executeUpdate();
             em.createNativeQuery("""

@@ -171,6 +171,18 @@ public final class ReplicaRig implements AutoCloseable {
         }
     }
 
+    /** The single number {@code sql} selects, read from the rig's schema. */
+    public long count(String sql) {
+        try (Connection connection = DriverManager.getConnection(JDBC + "?currentSchema=" + name, "postgres", "");
+                Statement statement = connection.createStatement();
+                var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not count in " + name, e);
+        }
+    }
+
     /** Runs {@code sql} in the rig's schema, as a benchmark does to queue a backlog too large to send through Kafka. */
     public void execute(String sql) {
         try (Connection connection = DriverManager.getConnection(JDBC + "?currentSchema=" + name, "postgres", "");
