@@ -13,6 +13,8 @@ public final class ErrorCodes {
     public static final int CANCELLED = 9003;
     public static final int SUBMIT_OUTCOME_UNKNOWN = 9004;
     public static final int SOURCE_IMAGE_UNUSABLE = 9005;
+    /** The request's tenant has as many requests queued as {@code gempix2.tenants.max-queued} allows. */
+    public static final int TENANT_OVER_CAP = 9006;
 
     private ErrorCodes() {
     }

@@ -117,6 +117,31 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
         return hashes;
     }
 
+    /** How many jobs each of {@code tenants} has queued (those with none left out). */
+    Map<String, Long> queuedByTenant(List<String> tenants) {
+        return countByTenant("status = 'QUEUED' and priority in (0, 1, 2)", tenants);
+    }
+
+    /** How many jobs each of {@code tenants} has claimed or submitted, awaiting their outcome. */
+    Map<String, Long> inFlightByTenant(List<String> tenants) {
+        return countByTenant("status in ('SUBMITTING', 'SUBMITTED')", tenants);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Long> countByTenant(String condition, List<String> tenants) {
+        if (tenants.isEmpty()) {
+            return Map.of();
+        }
+        List<Object[]> rows = getEntityManager()
+                .createNativeQuery("select tenant, count(*) from job where " + condition
+                        + " and tenant in (:tenants) group by tenant")
+                .setParameter("tenants", tenants)
+                .getResultList();
+        Map<String, Long> counts = new HashMap<>();
+        rows.forEach(row -> counts.put((String) row[0], ((Number) row[1]).longValue()));
+        return counts;
+    }
+
     /** Removes the cancel messages that came before any of {@code requestIds}, and names them. */
     @SuppressWarnings("unchecked")
     List<String> takeEarlyCancels(List<String> requestIds) {

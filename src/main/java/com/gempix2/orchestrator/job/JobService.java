@@ -37,12 +37,16 @@ public class JobService {
     private final MeterRegistry registry;
     private final Counter lateSubmitAnswers;
     private final HeldSources heldSources;
+    private final TenantConfig tenants;
+    private final TenantCaps caps;
 
     JobService(JobRepository jobs, EntityManager em, Event<JobFinished> finished, Clock clock, MeterRegistry registry,
-            HeldSources heldSources) {
+            HeldSources heldSources, TenantConfig tenants) {
         this.jobs = jobs;
         this.em = em;
         this.heldSources = heldSources;
+        this.tenants = tenants;
+        this.caps = new TenantCaps(tenants);
         this.finished = finished;
         this.clock = clock;
         this.registry = registry;
@@ -70,6 +74,10 @@ public class JobService {
         Set<String> cancelledEarly = new HashSet<>(jobs.takeEarlyCancels(requestIds.stream()
                 .filter(requestId -> !payloadHashes.containsKey(requestId)).toList()));
         Instant now = clock.instant();
+        // Counted once per batch: replicas storing at once may each let one batch past the cap.
+        Map<String, Long> queuedByTenant = tenants.maxQueued().isEmpty() ? Map.of()
+                : new HashMap<>(jobs.queuedByTenant(requests.stream().map(r -> TenantCaps.tenantOf(r.spec()))
+                        .distinct().toList()));
         List<IntakeDecision> decisions = new ArrayList<>(requests.size());
         for (NewRequest request : requests) {
             JobSpec spec = request.spec();
@@ -82,8 +90,9 @@ public class JobService {
             Job job = Job.create(spec, JobStatus.QUEUED, now);
             jobs.persist(job);
             byte[] inline = spec.sourceImage() == null ? null : spec.sourceImage().bytes();
-            if (request.rejection() != null) {
-                finish(job, request.rejection());
+            Outcome overCap = request.rejection() == null ? caps.refusal(spec, queuedByTenant) : null;
+            if (request.rejection() != null || overCap != null) {
+                finish(job, request.rejection() != null ? request.rejection() : overCap);
                 decisions.add(IntakeDecision.REJECTED);
             } else if (inline != null && !heldSources.store(job, inline, now)) {
                 // The request cannot be kept for later: its bytes are only in this message.
@@ -152,8 +161,17 @@ public class JobService {
         List<ClaimedJob> claimed = new ArrayList<>();
         LinkedList<JobRepository.QueuedTenant> turns = new LinkedList<>(jobs.queuedTenants());
         Map<String, Instant> served = new TreeMap<>();
+        Map<String, Long> inFlight = tenants.maxInFlight().isEmpty() ? Map.of()
+                : new HashMap<>(jobs.inFlightByTenant(turns.stream().map(JobRepository.QueuedTenant::tenant).distinct()
+                        .toList()));
         while (claimed.size() < count && !turns.isEmpty()) {
             JobRepository.QueuedTenant turn = turns.peekFirst();
+            if (tenants.maxInFlight().isPresent()
+                    && inFlight.getOrDefault(turn.tenant(), 0L) >= tenants.maxInFlight().get()) {
+                // As many of its jobs in flight as one tenant may have: its queue waits for one to end.
+                turns.removeFirst();
+                continue;
+            }
             Optional<Job> next = jobs.lockOldestDue(turn, now);
             if (next.isEmpty()) {
                 // Nothing of this tenant is due now (backoffs), or another replica holds it.
@@ -166,6 +184,9 @@ public class JobService {
                 continue;
             }
             job.claim(now.plus(lease));
+            if (tenants.maxInFlight().isPresent()) {
+                inFlight.merge(job.tenant(), 1L, Long::sum);
+            }
             // A microsecond apart, so that the tenants served in one batch keep their order for the next.
             served.put(job.tenant(), now.plus(claimed.size(), ChronoUnit.MICROS));
             claimed.add(ClaimedJob.of(job));

@@ -11,14 +11,18 @@ import com.gempix2.orchestrator.http.Tokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
  * Refuses a webhook without a valid {@code ?token=} before its body is read, so that a flood of
- * unauthenticated calls costs a hash and a 401 each. It runs after routing and asks which resource was
+ * unauthenticated calls costs a hash and a 401 each: first on the event loop ({@link #earlyRefusal}), then,
+ * for a path that only routing resolves to the receiver, in a request filter ({@link #check}). It runs after routing and asks which resource was
  * matched, not which path was asked for: {@code /webhooks/%67empix2} or {@code //webhooks/gempix2} reach
  * the same resource and meet the same check. Application-scoped, so that it is made at run time, when the
  * configuration is there.
@@ -27,6 +31,9 @@ import jakarta.ws.rs.core.Response;
 public class WebhookGate {
 
     static final String PATH = "/webhooks/gempix2";
+    private static final String REFUSAL_BODY = "{\"code\":\"unauthorized\",\"message\":\"missing or wrong webhook token\"}";
+    /** Before Quarkus's own handlers (higher runs first). */
+    private static final int EARLY_PRIORITY = 1000;
 
     private final Tokens tokens;
     private final Counter refused;
@@ -37,6 +44,24 @@ public class WebhookGate {
         if (tokens.isEmpty()) {
             Log.warn("GEMPIX2_WEBHOOK_TOKENS is not set: every webhook will be refused with 401");
         }
+    }
+
+    /**
+     * The cheap first check, on the event loop before any body is read or any worker thread is taken: a call to
+     * the webhook path without a valid token is answered 401 there and counted, not logged. Paths that reach the
+     * resource only after decoding meet {@link #check} instead.
+     */
+    void earlyRefusal(@Observes Filters filters) {
+        filters.register(context -> {
+            if (context.request().method() == HttpMethod.POST && PATH.equals(context.normalizedPath())
+                    && !tokens.accepts(context.request().getParam("token"))) {
+                refused.increment();
+                context.response().setStatusCode(401).putHeader("Content-Type", MediaType.APPLICATION_JSON)
+                        .end(REFUSAL_BODY);
+                return;
+            }
+            context.next();
+        }, EARLY_PRIORITY);
     }
 
     @ServerRequestFilter
