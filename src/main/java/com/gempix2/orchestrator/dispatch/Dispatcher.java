@@ -317,20 +317,23 @@ public class Dispatcher {
             jobs.finishClaimed(job, Outcome.failed(ErrorCodes.SUBMIT_OUTCOME_UNKNOWN,
                     "the submit call's outcome is unknown: " + why, null));
         } else {
-            upstreamFailed(job, ErrorCodes.SUBMIT_OUTCOME_UNKNOWN, why);
+            // Counted even while Gempix2 is failing: the call may have made a generation, so resubmissions are few.
+            retryOrFail(job, ErrorCodes.SUBMIT_OUTCOME_UNKNOWN, why);
         }
     }
 
     /**
-     * A call Gempix2 failed (5000, no answer). While the circuit breaker is open or probing, Gempix2 is failing
-     * everyone: the call was the breaker's probe or one that tripped it, and it does not use up this job's attempts.
-     * Only failures while the breaker sees a working upstream do; the breaker paces the calls meanwhile.
+     * A call Gempix2 answered with a failure (5000) or that never left. While the circuit breaker is open or probing,
+     * Gempix2 is failing everyone: the call was the breaker's probe or one that tripped it, and it does not use up
+     * this job's attempts. The job waits out its backoff like any failed attempt, so that the next probe is another
+     * job's. Only failures while the breaker sees a working upstream count; the breaker paces the calls meanwhile.
      */
     private void upstreamFailed(ClaimedJob job, int code, String message) {
         if (client.upstreamFailing()) {
-            Log.infof("Submit of %s failed while Gempix2 is failing (%s): back to the queue, no attempt counted",
-                    job.requestId(), message);
-            jobs.requeue(job, clock.instant(), false);
+            Instant next = clock.instant().plus(backoff.delay(job.attempt(), ThreadLocalRandom.current()::nextDouble));
+            Log.infof("Submit of %s failed while Gempix2 is failing (%s): no attempt counted, tried again at %s",
+                    job.requestId(), message, next);
+            jobs.requeue(job, next, false);
             return;
         }
         retryOrFail(job, code, message);

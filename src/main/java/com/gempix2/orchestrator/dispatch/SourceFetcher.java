@@ -53,6 +53,7 @@ public class SourceFetcher {
     /** Downloads in progress by host; a host without any has no entry, so the map is bounded by the places. */
     private final Map<String, Integer> perHost = new ConcurrentHashMap<>();
     private final ExecutorService pool;
+    private volatile boolean stopping;
 
     SourceFetcher(SourceJobs jobs, SourceConfig config, DispatchConfig dispatch, Clock clock, MeterRegistry registry) {
         this.jobs = jobs;
@@ -80,6 +81,10 @@ public class SourceFetcher {
         }
         List<FetchTarget> targets = jobs.claimFetches(free, config.source().timeout().plus(LEASE_MARGIN));
         for (FetchTarget target : targets) {
+            if (stopping) {
+                // Their claims lapse and another replica (or this one, started again) downloads them.
+                return;
+            }
             String host = host(target.url());
             if (!takeHost(host)) {
                 // That host has its share in progress: the others go first, this one at the next tick.
@@ -106,6 +111,7 @@ public class SourceFetcher {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
         pool.shutdownNow();
         try {
             pool.awaitTermination(5, TimeUnit.SECONDS);
@@ -130,6 +136,9 @@ public class SourceFetcher {
                 count("unusable");
                 jobs.fetchEnded(target.id(), Outcome.rejected(ErrorCodes.SOURCE_IMAGE_UNUSABLE,
                         "sourceImage: " + unusable.reason()));
+            } else if (stopping) {
+                // Cut off by the shutdown, not by the source: no failure counted, tried again at once elsewhere.
+                jobs.fetchPutOff(target.id(), clock.instant());
             } else {
                 String reason = ((SourceImages.Fetched.Unavailable) fetched).reason();
                 count("unavailable");
@@ -171,6 +180,9 @@ public class SourceFetcher {
     }
 
     private static String host(String url) {
+        if (url == null) {
+            return "";
+        }
         try {
             String host = URI.create(url).getHost();
             return host == null ? "" : host.toLowerCase(Locale.ROOT);

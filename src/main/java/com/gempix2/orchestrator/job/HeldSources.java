@@ -52,6 +52,11 @@ class HeldSources {
         return true;
     }
 
+    /** Whether an image of {@code size} bytes fits under the caps at all, with nothing else held. */
+    boolean couldEverHold(long size) {
+        return size <= config.source().heldMaxBytes() && size <= config.source().heldMaxBytesPerTenant();
+    }
+
     @SuppressWarnings("unchecked")
     Optional<byte[]> bytesOf(long jobId) {
         List<byte[]> found = em.createNativeQuery("select bytes from source_image where job_id = ?1")

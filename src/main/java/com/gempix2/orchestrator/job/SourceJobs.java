@@ -58,6 +58,11 @@ public class SourceJobs {
         }
         Job job = waiting.get();
         Instant now = clock.instant();
+        if (!held.couldEverHold(bytes.length)) {
+            service.finish(job, Outcome.rejected(ErrorCodes.SOURCE_IMAGE_UNUSABLE, "sourceImage: " + bytes.length
+                    + " bytes, more than the service holds for one tenant or in all"));
+            return Stored.GONE;
+        }
         if (!held.store(job, bytes, now)) {
             job.fetchPutOff(now.plus(retryWhenFull), false);
             return Stored.FULL;
@@ -96,7 +101,15 @@ public class SourceJobs {
      */
     @Transactional
     public void awaitSource(ClaimedJob claim) {
-        service.heldLease(claim).ifPresent(Job::awaitSource);
+        service.heldLease(claim).ifPresent(job -> {
+            if (job.sourceUrl() == null) {
+                // Its bytes came in its message and are not held any more: there is nothing to download them from.
+                service.finish(job, Outcome.failed(ErrorCodes.SOURCE_IMAGE_UNUSABLE,
+                        "sourceImage: its bytes are no longer held", null));
+            } else {
+                job.awaitSource();
+            }
+        });
     }
 
     private Optional<Job> waitingForFetch(long jobId) {

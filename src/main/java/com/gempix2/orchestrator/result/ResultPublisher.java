@@ -165,13 +165,8 @@ public class ResultPublisher {
             try {
                 all.get(renewEvery, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                List<Long> unanswered = new ArrayList<>();
-                for (int i = 0; i < batch.size(); i++) {
-                    if (!acks.get(i).isDone()) {
-                        unanswered.add(batch.get(i).id);
-                    }
-                }
-                outbox.renew(unanswered, clock.instant().plus(config.claim()));
+                // Every event of the batch: those answered are settled only once the batch is.
+                outbox.renew(batch.stream().map(event -> event.id).toList(), clock.instant().plus(config.claim()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
