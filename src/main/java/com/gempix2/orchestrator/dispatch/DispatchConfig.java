@@ -37,6 +37,13 @@ public interface DispatchConfig {
         @WithDefault("5")
         int maxAttempts();
 
+        /**
+         * How long a job's calls may keep failing, counted from the first failed one, before it fails: the bound on
+         * the failures that use no attempt (those while the circuit breaker is open or probing).
+         */
+        @WithDefault("30m")
+        Duration retryBudget();
+
         /** The first retry's delay ceiling; it doubles per attempt. */
         @WithDefault("2s")
         Duration backoffInitial();

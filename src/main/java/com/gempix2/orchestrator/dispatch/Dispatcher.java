@@ -331,12 +331,21 @@ public class Dispatcher {
     private void upstreamFailed(ClaimedJob job, int code, String message) {
         if (client.upstreamFailing()) {
             Instant next = clock.instant().plus(backoff.delay(job.attempt(), ThreadLocalRandom.current()::nextDouble));
-            Log.infof("Submit of %s failed while Gempix2 is failing (%s): no attempt counted, tried again at %s",
-                    job.requestId(), message, next);
-            jobs.requeue(job, next, false);
+            if (requeueFailed(job, next, false, code, message)) {
+                Log.infof("Submit of %s failed while Gempix2 is failing (%s): no attempt counted, tried again at %s",
+                        job.requestId(), message, next);
+            }
             return;
         }
         retryOrFail(job, code, message);
+    }
+
+    /** Requeues a job after a failed call, or fails it once its calls have failed for the whole retry budget. */
+    private boolean requeueFailed(ClaimedJob job, Instant next, boolean countAttempt, int code, String message) {
+        Duration budget = config.dispatch().retryBudget();
+        return jobs.requeueFailed(job, next, countAttempt, budget, Outcome.failed(code,
+                "gave up: Gempix2 failed its calls for longer than the retry budget of " + budget + ": " + message,
+                null));
     }
 
     private void retryOrFail(ClaimedJob job, int code, String message) {
@@ -346,8 +355,9 @@ public class Dispatcher {
             return;
         }
         Instant next = clock.instant().plus(backoff.delay(job.attempt(), ThreadLocalRandom.current()::nextDouble));
-        Log.infof("Submit of %s failed (%s), attempt %d of %d, retrying at %s", job.requestId(), message,
-                job.attempt(), config.dispatch().maxAttempts(), next);
-        jobs.requeue(job, next, true);
+        if (requeueFailed(job, next, true, code, message)) {
+            Log.infof("Submit of %s failed (%s), attempt %d of %d, retrying at %s", job.requestId(), message,
+                    job.attempt(), config.dispatch().maxAttempts(), next);
+        }
     }
 }

@@ -54,6 +54,8 @@ public class Job {
     private Instant fetchLeaseUntil;
     @Column(name = "fetch_failures", nullable = false)
     private int fetchFailures;
+    @Column(name = "failing_since")
+    private Instant failingSince;
     @Column(nullable = false, updatable = false)
     private short priority;
     @Column(nullable = false, updatable = false)
@@ -145,6 +147,18 @@ public class Job {
         }
         this.nextAttemptAt = nextAttemptAt;
         this.leaseUntil = null;
+    }
+
+    /** A call for it failed: its retry budget in time runs from the first one. */
+    void callFailed(Instant now) {
+        if (failingSince == null) {
+            failingSince = now;
+        }
+    }
+
+    /** Whether its calls have been failing for longer than {@code budget}. */
+    boolean failingLongerThan(java.time.Duration budget, Instant now) {
+        return failingSince != null && failingSince.plus(budget).isBefore(now);
     }
 
     void submitted(String uuid, Instant now) {

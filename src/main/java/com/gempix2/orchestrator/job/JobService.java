@@ -293,6 +293,30 @@ public class JobService {
         });
     }
 
+    /**
+     * A call for the job failed: back to the queue until {@code nextAttemptAt} ({@code countAttempt} false when the
+     * failure was Gempix2's outage rather than the job's), or {@code giveUp} once its calls have been failing for
+     * longer than {@code budget}. False when it was given up.
+     */
+    @Transactional
+    public boolean requeueFailed(ClaimedJob claim, Instant nextAttemptAt, boolean countAttempt, Duration budget,
+            Outcome giveUp) {
+        Instant now = clock.instant();
+        return heldLease(claim).map(job -> {
+            job.callFailed(now);
+            if (job.failingLongerThan(budget, now)) {
+                finish(job, giveUp);
+                return false;
+            }
+            if (job.cancelRequested()) {
+                finish(job, Outcome.cancelled("cancelled before Gempix2 accepted it", null));
+            } else {
+                job.requeue(nextAttemptAt, countAttempt);
+            }
+            return true;
+        }).orElse(true);
+    }
+
     @Transactional
     public void finishClaimed(ClaimedJob claim, Outcome outcome) {
         heldLease(claim).ifPresent(job -> finish(job, outcome));

@@ -20,13 +20,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
+import com.gempix2.orchestrator.testing.MutableClock;
 import com.gempix2.orchestrator.testing.Simulator;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 
 /** An upstream that keeps failing is left alone for a while, then probed once; unknown outcomes are resubmitted. */
 @QuarkusTest
@@ -37,6 +40,12 @@ class BreakerTest extends FreshAccountTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    MutableClock clock;
+
+    @Inject
+    EntityManager em;
 
     @Test
     void failingUpstreamOpensTheCircuitAndOneProbeClosesIt() {
@@ -76,6 +85,23 @@ class BreakerTest extends FreshAccountTest {
             assertTrue(result.path("attempts").asInt() < 5, "attempts left over: " + result);
         }
         assertEquals(20, Simulator.calls("generate"), "sixteen failed calls, then one for each job");
+    }
+
+    @Test
+    void aJobWhoseCallsKeepFailingForLongerThanTheRetryBudgetFails() {
+        Simulator.fault("generate", 5000, 502, 100, "html");
+        String id = post(newId("budget"), "fails for half an hour");
+        await().atMost(Duration.ofSeconds(15)).until(() -> QuarkusTransaction.requiringNew().call(() -> (Boolean) em
+                .createNativeQuery("select failing_since is not null from job where request_id = ?1")
+                .setParameter(1, id).getResultStream().findFirst().orElse(false)));
+
+        // Thirty-one minutes later (the budget is 30), its next failed call is its last, whatever attempts it has left.
+        clock.advance(Duration.ofMinutes(31));
+        JsonNode result = awaitResult(id).json();
+        assertEquals("failed", result.path("status").asText(), result.toString());
+        assertEquals(5000, result.path("error").path("code").asInt());
+        assertTrue(result.path("error").path("message").asText().contains("retry budget"), result.toString());
+        assertTrue(result.path("attempts").asInt() < 5, "ended by the budget, not by its attempts: " + result);
     }
 
     @Test

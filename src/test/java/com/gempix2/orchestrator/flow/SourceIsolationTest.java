@@ -13,7 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -43,6 +49,7 @@ class SourceIsolationTest extends FreshAccountTest {
     EntityManager em;
 
     private HttpServer trickle;
+    private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
     private final AtomicInteger downloading = new AtomicInteger();
     private final AtomicInteger mostAtOnce = new AtomicInteger();
 
@@ -57,12 +64,24 @@ class SourceIsolationTest extends FreshAccountTest {
                 exchange.sendResponseHeaders(200, 0);
                 out.write(SourceImageTest.png("slow"), 0, 8);
                 out.flush();
-                for (int i = 0; i < 300; i++) {
-                    Thread.sleep(200);
-                    out.write(0);
-                    out.flush();
+                // The pace is set by a timer, one byte a tick; the download ends when the service cuts it off.
+                CompletableFuture<Void> cutOff = new CompletableFuture<>();
+                ScheduledFuture<?> ticks = pacer.scheduleAtFixedRate(() -> {
+                    try {
+                        out.write(0);
+                        out.flush();
+                    } catch (IOException e) {
+                        cutOff.complete(null);
+                    }
+                }, 200, 200, TimeUnit.MILLISECONDS);
+                try {
+                    cutOff.get(2, TimeUnit.MINUTES);
+                } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                    // Stopped with the test.
+                } finally {
+                    ticks.cancel(false);
                 }
-            } catch (IOException | InterruptedException e) {
+            } catch (IOException e) {
                 // The service cut the download off.
             } finally {
                 downloading.decrementAndGet();
@@ -74,6 +93,7 @@ class SourceIsolationTest extends FreshAccountTest {
     @AfterEach
     void stopTrickle() {
         trickle.stop(0);
+        pacer.shutdownNow();
     }
 
     @Test
