@@ -23,7 +23,9 @@ readonly KAFKA_CONTROLLER_PORT=9093
 readonly SIMULATOR_PORT=8090
 readonly SERVICE_PORT=8080
 readonly MANAGEMENT_PORT=9000
-readonly PORTS=("$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$SIMULATOR_PORT" "$SERVICE_PORT" "$MANAGEMENT_PORT")
+readonly OPERATOR_PORT=8081
+readonly PORTS=("$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$SIMULATOR_PORT" "$SERVICE_PORT" "$MANAGEMENT_PORT"
+    "$OPERATOR_PORT")
 readonly KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 readonly KAFKA_CONTROLLER="127.0.0.1:$KAFKA_CONTROLLER_PORT"
 
@@ -80,6 +82,7 @@ KAFKA_TOOL=("$JAVA" -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 
 RUN_ID=""
 WEBHOOK_TOKEN=""
+OPERATOR_TOKEN=""
 SOURCE_IMAGE_URL=""
 EXPECTED_IDS=()               # requestIds of the JSON samples, in file order
 declare -A EXPECTED_STATUS=() # requestId -> metadata.expectedStatus
@@ -359,13 +362,17 @@ service_ready() {
 }
 
 start_service() {
-    step "Starting the service (public :$SERVICE_PORT, management :$MANAGEMENT_PORT)"
+    step "Starting the service (public :$SERVICE_PORT, operator :$OPERATOR_PORT, management :$MANAGEMENT_PORT)"
+    OPERATOR_TOKEN="local-operator-$(random_hex 16)"
+    (umask 077 && printf '%s\n' "$OPERATOR_TOKEN" >"$WORK_DIR/operator-token")
     # Started from .work so that no stray .env or config/ in the working directory changes its settings.
     # The password is empty (trust authentication), which also overrides one exported in this shell.
     launch service "$WORK_DIR" env \
         GEMPIX2_BASE_URL="$SIMULATOR_URL/api" \
         GEMPIX2_API_KEY="$SIMULATOR_KEY" \
         GEMPIX2_WEBHOOK_TOKENS="$WEBHOOK_TOKEN" \
+        GEMPIX2_OPERATOR_PORT="$OPERATOR_PORT" \
+        GEMPIX2_OPERATOR_TOKENS="local:operator:$OPERATOR_TOKEN" \
         GEMPIX2_ALLOW_HTTP=true \
         GEMPIX2_SOURCE_ALLOW_PRIVATE=true \
         GEMPIX2_RATE_LIMIT_PER_HOUR="$RATE_LIMIT_PER_HOUR" \
@@ -573,9 +580,28 @@ verdict() {
     ((problems == 0))
 }
 
+# The operator API answers on its own port with the run's operator token, and not on the public port.
+check_operator_api() {
+    step "Operator API on :$OPERATOR_PORT"
+    local answer
+    if ! answer="$(curl -fsS --max-time 5 -H "Authorization: Bearer $OPERATOR_TOKEN" \
+        "http://127.0.0.1:$OPERATOR_PORT/api/v1/upstream")"; then
+        warn "the operator API did not answer with the run's token"
+        return 1
+    fi
+    info "GET /api/v1/upstream: used $(jq -r .used <<<"$answer") of $(jq -r .effectiveLimit <<<"$answer") this window"
+    if [[ "$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $OPERATOR_TOKEN" \
+        "http://127.0.0.1:$SERVICE_PORT/api/v1/upstream")" != 404 ]]; then
+        warn "the public port answered the operator API"
+        return 1
+    fi
+    info "the public port answers it 404"
+}
+
 print_urls() {
     step "Left running (stop with: bash deploy/local/stop.sh)"
     info "Webhook:    http://127.0.0.1:$SERVICE_PORT/webhooks/gempix2?token=$WEBHOOK_TOKEN"
+    info "Operator:   curl -H \"Authorization: Bearer \$(cat $(rel "$WORK_DIR")/operator-token)\" http://127.0.0.1:$OPERATOR_PORT/api/v1/upstream"
     info "Health:     $HEALTH_URL"
     info "Metrics:    $METRICS_URL"
     info "Simulator:  $SIMULATOR_URL/sim/counters (API $SIMULATOR_URL/api, key $SIMULATOR_KEY)"
@@ -621,6 +647,7 @@ main() {
 
     local failed=0
     download_images || failed=1
+    check_operator_api || failed=1
     if verdict && ((failed == 0)); then
         step "PASSED: ${#EXPECTED_IDS[@]} results as expected and the dead letter seen, in $((SECONDS - started))s"
     else

@@ -4,8 +4,15 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+
+import com.gempix2.orchestrator.http.ApiError;
 import com.gempix2.orchestrator.http.ApiException;
-import com.gempix2.orchestrator.http.Tokens;
 import com.gempix2.orchestrator.job.CancelDecision;
 import com.gempix2.orchestrator.job.Job;
 import com.gempix2.orchestrator.job.JobRepository;
@@ -18,9 +25,9 @@ import com.gempix2.orchestrator.result.SetAsideResult;
 
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -29,12 +36,23 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * The operator API: jobs by requestId or status, cancel, retry now, and pausing or resuming submissions.
- * Bearer token required ({@code GEMPIX2_ADMIN_TOKENS}).
+ * The operator API, on its own port ({@link OperatorPort}): jobs by requestId or status, cancel, retry now, results
+ * set aside, and pausing or resuming submissions. A {@code viewer} reads; an {@code operator} also changes, and every
+ * change is audited ({@link OperatorAudit}). Who holds which role is {@link OperatorTokens}'s business.
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({OperatorCredentials.VIEWER, OperatorCredentials.OPERATOR})
+@SecurityScheme(securitySchemeName = AdminResource.SCHEME, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "A secret of GEMPIX2_OPERATOR_TOKENS; the viewer role reads, the operator role also changes")
+@SecurityRequirement(name = AdminResource.SCHEME)
+@APIResponse(responseCode = "401", description = "No operator token, or a wrong one",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+@APIResponse(responseCode = "403", description = "The token's role may not do this (a viewer changing something)",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
 public class AdminResource {
+
+    static final String SCHEME = "operator-token";
 
     /** A job as an operator sees it. */
     public record JobView(String requestId, String status, String tenant, String priority, String uuid, int attempts,
@@ -50,30 +68,26 @@ public class AdminResource {
     private final JobService service;
     private final RateBudget budget;
     private final ResultPublisher results;
-    private final Tokens tokens;
 
-    AdminResource(JobRepository jobs, JobService service, RateBudget budget, ResultPublisher results,
-            AdminConfig config) {
+    AdminResource(JobRepository jobs, JobService service, RateBudget budget, ResultPublisher results) {
         this.jobs = jobs;
         this.service = service;
         this.budget = budget;
         this.results = results;
-        this.tokens = Tokens.of(config.tokens().orElse(List.of()));
     }
 
     @GET
     @Path("/jobs/{requestId}")
-    public JobView job(@HeaderParam("Authorization") String authorization, @PathParam("requestId") String requestId) {
-        authorise(authorization);
+    @APIResponse(responseCode = "404", description = "No job with that requestId")
+    public JobView job(@PathParam("requestId") String requestId) {
         return QuarkusTransaction.requiringNew().call(() -> jobs.findByRequestId(requestId).map(AdminResource::view))
                 .orElseThrow(() -> new ApiException(404, "not-found", "no job with that requestId"));
     }
 
     @GET
     @Path("/jobs")
-    public List<JobView> jobs(@HeaderParam("Authorization") String authorization, @QueryParam("status") String status,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
-        authorise(authorization);
+    @APIResponse(responseCode = "400", description = "An unknown status or a limit outside 1-500")
+    public List<JobView> jobs(@QueryParam("status") String status, @QueryParam("limit") @DefaultValue("50") int limit) {
         JobStatus wanted = Arrays.stream(JobStatus.values()).filter(s -> s.wireName().equals(status)).findFirst()
                 .orElseThrow(() -> new ApiException(400, "bad-request", "status: must be one of "
                         + Arrays.stream(JobStatus.values()).map(JobStatus::wireName).toList()));
@@ -86,19 +100,21 @@ public class AdminResource {
 
     @POST
     @Path("/jobs/{requestId}/retry")
-    public JobView retry(@HeaderParam("Authorization") String authorization, @PathParam("requestId") String requestId) {
-        authorise(authorization);
+    @RolesAllowed(OperatorCredentials.OPERATOR)
+    @OperatorAction("retry")
+    @APIResponse(responseCode = "409", description = "No queued job with that requestId: a finished job is never retried")
+    public JobView retry(@PathParam("requestId") String requestId) {
         if (!service.retryNow(requestId)) {
             throw new ApiException(409, "not-queued", "only a queued job can be retried: a finished one has its result");
         }
-        return job(authorization, requestId);
+        return job(requestId);
     }
 
     @POST
     @Path("/jobs/{requestId}/cancel")
-    public CancelView cancel(@HeaderParam("Authorization") String authorization,
-            @PathParam("requestId") String requestId) {
-        authorise(authorization);
+    @RolesAllowed(OperatorCredentials.OPERATOR)
+    @OperatorAction("cancel")
+    public CancelView cancel(@PathParam("requestId") String requestId) {
         CancelDecision decision = service.cancel(requestId);
         Log.infof("Operator cancelled %s: %s", requestId, decision);
         return new CancelView(requestId, decision.name().toLowerCase().replace('_', '-'));
@@ -107,9 +123,7 @@ public class AdminResource {
     /** Result events the broker refused for good (too large, invalid), oldest first. */
     @GET
     @Path("/results/set-aside")
-    public List<SetAsideResult> setAsideResults(@HeaderParam("Authorization") String authorization,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
-        authorise(authorization);
+    public List<SetAsideResult> setAsideResults(@QueryParam("limit") @DefaultValue("50") int limit) {
         if (limit < 1 || limit > 500) {
             throw new ApiException(400, "bad-request", "limit: must be between 1 and 500");
         }
@@ -119,42 +133,35 @@ public class AdminResource {
     /** Publishes a set-aside result again, once its cause is fixed (the topic's size limit raised, say). */
     @POST
     @Path("/results/{requestId}/retry")
-    public void retryResult(@HeaderParam("Authorization") String authorization,
-            @PathParam("requestId") String requestId) {
-        authorise(authorization);
+    @RolesAllowed(OperatorCredentials.OPERATOR)
+    @OperatorAction("retry-result")
+    @APIResponse(responseCode = "404", description = "No result of that requestId is set aside")
+    public void retryResult(@PathParam("requestId") String requestId) {
         if (!results.retrySetAside(requestId)) {
             throw new ApiException(404, "not-set-aside", "no result of that requestId is set aside");
         }
-        Log.infof("Operator put the set-aside result of %s back in line", requestId);
     }
 
     @GET
     @Path("/upstream")
-    public BudgetView upstream(@HeaderParam("Authorization") String authorization) {
-        authorise(authorization);
+    public BudgetView upstream() {
         return budget.view();
     }
 
     @POST
     @Path("/upstream/pause")
-    public BudgetView pause(@HeaderParam("Authorization") String authorization) {
-        authorise(authorization);
+    @RolesAllowed(OperatorCredentials.OPERATOR)
+    @OperatorAction("pause")
+    public BudgetView pause() {
         return budget.pauseByOperator();
     }
 
     @POST
     @Path("/upstream/resume")
-    public BudgetView resume(@HeaderParam("Authorization") String authorization) {
-        authorise(authorization);
+    @RolesAllowed(OperatorCredentials.OPERATOR)
+    @OperatorAction("resume")
+    public BudgetView resume() {
         return budget.resumeByOperator();
-    }
-
-    private void authorise(String authorization) {
-        String prefix = "Bearer ";
-        boolean bearer = authorization != null && authorization.regionMatches(true, 0, prefix, 0, prefix.length());
-        if (!bearer || !tokens.accepts(authorization.substring(prefix.length()).trim())) {
-            throw new ApiException(401, "unauthorized", "missing or wrong operator token");
-        }
     }
 
     private static JobView view(Job job) {

@@ -29,9 +29,17 @@ public interface DispatchConfig {
         @WithDefault("8")
         int concurrency();
 
-        /** How long a claimed job is reserved for its submit call; past it the call counts as interrupted. */
-        @WithDefault("2m")
+        /**
+         * How long a claimed job is reserved without renewal; past it the call counts as interrupted and another
+         * replica takes the job over. Renewed every {@link #leaseRenewal()} while the call runs, so this is how long
+         * the jobs of a replica that died wait, not a bound on a call.
+         */
+        @WithDefault("15s")
         Duration lease();
+
+        /** How often a replica renews the leases of the calls it is making; at most a third of the lease. */
+        @WithDefault("5s")
+        Duration leaseRenewal();
 
         /** Submit attempts (5000, network errors, unknown outcomes) before a job fails. */
         @WithDefault("5")

@@ -8,6 +8,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -37,13 +39,16 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Claims queued jobs (priority first, then the tenant served least recently, then age) and submits them to
  * Gempix2 while the rate budget has room, with up to {@code dispatch.concurrency} calls in flight: permits
  * first, then as many claims as permits, so that no job is claimed that cannot be sent now. Safe with several
- * replicas: claims skip rows another replica holds.
+ * replicas: claims skip rows another replica holds. A claim is a lease, renewed while its call runs, so that the
+ * jobs of a replica that died are taken over a lease after its last renewal.
  */
 @ApplicationScoped
 public class Dispatcher {
 
     private static final int SWEEP_LIMIT = 100;
     private static final Duration QUIET_AT_MOST = Duration.ofSeconds(5);
+    private static final Duration STORE_RETRY_FIRST = Duration.ofMillis(250);
+    private static final Duration STORE_RETRY_MAX = Duration.ofSeconds(2);
     /** A generation's uuid as it may be stored (its column holds 128) and put in a status URL. */
     private static final Pattern UPSTREAM_UUID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
@@ -62,6 +67,13 @@ public class Dispatcher {
 
     /** No permit is to be had before then: ticks until then only sweep. */
     private volatile Instant quietUntil = Instant.MIN;
+    /** The claims whose calls run here, from the call's start until its answer is stored: their leases are renewed. */
+    private final Set<ClaimedJob> running = ConcurrentHashMap.newKeySet();
+    /**
+     * When this replica last failed to reach the database. Until a whole lease has passed since, it does not take
+     * over leases that ran out: they may have run out because nobody could renew them, not because their replica died.
+     */
+    private volatile Instant databaseLostAt = Instant.MIN;
 
     Dispatcher(JobService jobs, SourceJobs sourceJobs, Gempix2Client client, DispatchConfig config,
             SourceConfig sourceConfig, CallSlots calls, Clock clock, MeterRegistry registry, ImageUrls imageUrls) {
@@ -76,6 +88,10 @@ public class Dispatcher {
         this.calls = calls;
         this.imageUrls = imageUrls;
         java.util.Arrays.setAll(uploadLocks, i -> new Object());
+        if (config.dispatch().leaseRenewal().multipliedBy(3).compareTo(config.dispatch().lease()) > 0) {
+            throw new IllegalStateException("gempix2.dispatch.lease-renewal must be at most a third of "
+                    + "gempix2.dispatch.lease, so that a late renewal does not lose a lease");
+        }
     }
 
     @Scheduled(every = "${gempix2.dispatch.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -84,21 +100,45 @@ public class Dispatcher {
         // While there is work, the tick goes on (the sweeps every interval within it): handing back each
         // interval would lose up to one, for the scheduler skips the trigger that found this tick still running.
         Instant nextSweep = Instant.MIN;
-        while (!calls.stopping()) {
-            Instant now = clock.instant();
-            // (A sweep far ahead: the clock was set back.)
-            if (!now.isBefore(nextSweep) || nextSweep.isAfter(now.plus(config.dispatch().interval()))) {
-                sweep();
-                nextSweep = clock.instant().plus(config.dispatch().interval());
+        try {
+            while (!calls.stopping()) {
+                Instant now = clock.instant();
+                // (A sweep far ahead: the clock was set back.)
+                if (!now.isBefore(nextSweep) || nextSweep.isAfter(now.plus(config.dispatch().interval()))) {
+                    sweep();
+                    nextSweep = clock.instant().plus(config.dispatch().interval());
+                }
+                if (!awaitPermitTime() || !dispatchBatch(nextSweep)) {
+                    return;
+                }
             }
-            if (!awaitPermitTime() || !dispatchBatch(nextSweep)) {
-                return;
-            }
+        } catch (RuntimeException e) {
+            databaseLostAt = clock.instant();
+            throw e;
+        }
+    }
+
+    /** Moves on the leases of the calls running here; a replica that died renews nothing, and its jobs are taken over. */
+    @Scheduled(every = "${gempix2.dispatch.lease-renewal}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void renewLeases() {
+        if (running.isEmpty()) {
+            return;
+        }
+        try {
+            jobs.renewLeases(List.copyOf(running), config.dispatch().lease());
+        } catch (RuntimeException e) {
+            databaseLostAt = clock.instant();
+            Log.warnf("Could not renew the leases of %d running calls: %s", running.size(), e.getMessage());
         }
     }
 
     private void sweep() {
         jobs.expireOverdue(SWEEP_LIMIT);
+        if (clock.instant().isBefore(databaseLostAt.plus(config.dispatch().lease()))) {
+            // Back from a database outage: the leases that ran out meanwhile are renewed first, by live replicas.
+            return;
+        }
         boolean resubmit = config.submitUnknownPolicy() == SubmitUnknownPolicy.RESUBMIT;
         int interrupted = jobs.recoverStaleSubmissions(resubmit, config.dispatch().maxAttempts(), SWEEP_LIMIT);
         if (interrupted > 0) {
@@ -133,6 +173,7 @@ public class Dispatcher {
             for (; started < claims.size(); started++) {
                 ClaimedJob claim = claims.get(started);
                 Permit.Granted permit = granted.get(started);
+                running.add(claim);
                 calls.start(() -> {
                     try {
                         submit(claim, permit);
@@ -140,6 +181,8 @@ public class Dispatcher {
                         // Whether the call was made is unknown: the lease runs out and the lease recovery decides.
                         Log.errorf(e, "Submitting %s failed unexpectedly; its lease will run out and be recovered",
                                 claim.requestId());
+                    } finally {
+                        running.remove(claim);
                     }
                 });
             }
@@ -305,9 +348,38 @@ public class Dispatcher {
                     : "success answer with an unusable uuid of " + uuid.length() + " characters");
             return true;
         }
-        jobs.submitted(job, uuid);
+        storeUuid(job, uuid);
         Log.infof("Submitted %s as %s (attempt %d)", job.requestId(), uuid, job.attempt());
         return true;
+    }
+
+    /**
+     * Stores the uuid of an accepted submission, trying again while the database is away: a generation exists, and
+     * a job whose uuid is not stored would be submitted again once its lease ran out. The lease is renewed
+     * meanwhile, and nobody takes it over before a lease has passed since the database came back.
+     */
+    private void storeUuid(ClaimedJob job, String uuid) {
+        Duration wait = STORE_RETRY_FIRST;
+        while (true) {
+            try {
+                jobs.submitted(job, uuid);
+                return;
+            } catch (RuntimeException e) {
+                databaseLostAt = clock.instant();
+                if (calls.stopping()) {
+                    throw e;
+                }
+                Log.warnf("Could not store that %s was accepted as %s (%s): trying again in %s", job.requestId(), uuid,
+                        e.getMessage(), wait);
+            }
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while storing the uuid " + uuid, e);
+            }
+            wait = wait.multipliedBy(2).compareTo(STORE_RETRY_MAX) > 0 ? STORE_RETRY_MAX : wait.multipliedBy(2);
+        }
     }
 
     private void outcomeUnknown(ClaimedJob job, String why) {

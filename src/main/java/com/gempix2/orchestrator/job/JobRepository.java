@@ -3,11 +3,13 @@ package com.gempix2.orchestrator.job;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.hibernate.Session;
 
@@ -189,6 +191,20 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
                 select * from job where status = 'QUEUED' and source_state = 'FETCH'
                 and (fetch_lease_until is null or fetch_lease_until <= ?1)
                 order by priority, received_at, id limit ?2 for update skip locked""", now, limit);
+    }
+
+    /**
+     * Moves the leases of these claims (each its job and attempt) on to {@code until}, where the claim still holds:
+     * a job taken over meanwhile has another attempt and is left alone. The pairs go as two array literals.
+     */
+    int renewLeases(Collection<ClaimedJob> claims, Instant until) {
+        String ids = claims.stream().map(c -> Long.toString(c.id())).collect(Collectors.joining(",", "{", "}"));
+        String attempts = claims.stream().map(c -> Integer.toString(c.attempt())).collect(Collectors.joining(",", "{", "}"));
+        return getEntityManager().createNativeQuery("""
+                update job set lease_until = ?1
+                from unnest(cast(cast(?2 as text) as bigint[]), cast(cast(?3 as text) as int[])) as held(id, attempts)
+                where job.id = held.id and job.attempts = held.attempts and job.status = 'SUBMITTING'""")
+                .setParameter(1, until).setParameter(2, ids).setParameter(3, attempts).executeUpdate();
     }
 
     List<Job> lockStaleSubmissions(Instant now, int limit) {

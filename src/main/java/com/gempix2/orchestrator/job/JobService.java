@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -320,6 +321,12 @@ public class JobService {
     @Transactional
     public void finishClaimed(ClaimedJob claim, Outcome outcome) {
         heldLease(claim).ifPresent(job -> finish(job, outcome));
+    }
+
+    /** Keeps the leases of claims whose calls are still running in this replica from running out. */
+    @Transactional
+    public int renewLeases(Collection<ClaimedJob> claims, Duration lease) {
+        return claims.isEmpty() ? 0 : jobs.renewLeases(claims, clock.instant().plus(lease));
     }
 
     /** The job as claimed, locked; empty when its lease ran out and another replica took it over. */

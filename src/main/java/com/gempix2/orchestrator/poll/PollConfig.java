@@ -40,8 +40,11 @@ public interface PollConfig {
     @WithDefault("20")
     int batchSize();
 
-    /** How long a job is reserved for one poller's call. */
-    @WithDefault("1m")
+    /**
+     * How long a job is reserved for one poller's call: how long the polls a replica that died had claimed wait. A
+     * call slower than this may be made a second time by another replica, which reads the same status.
+     */
+    @WithDefault("20s")
     Duration lease();
 
     Overdue overdue();

@@ -31,9 +31,10 @@ interface ResultConfig {
 
     /**
      * How long a replica's claim on the events it is publishing lasts without renewal: how long the events of a
-     * replica that died wait before another one publishes them.
+     * replica that died wait before another one publishes them. Renewed every third of it while the broker has not
+     * answered.
      */
-    @WithDefault("30s")
+    @WithDefault("15s")
     Duration claim();
 
     /** The first wait before a result event the broker did not take is sent again; it doubles up to {@link #retryMax()}. */

@@ -1,5 +1,6 @@
 package com.gempix2.orchestrator.webhook;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -13,9 +14,11 @@ import jakarta.ws.rs.core.Response;
 /**
  * The public receiver of Gempix2's {@code images.completed} / {@code images.failed} webhooks, at
  * {@code POST /webhooks/gempix2?token=SECRET}. {@link WebhookGate} checks the token before the body is
- * read; {@link WebhookService} does the rest.
+ * read; {@link WebhookService} does the rest. Open to anyone (the token is the webhook's credential), where every
+ * other resource is denied unless it says otherwise.
  */
 @Path(WebhookGate.PATH)
+@PermitAll
 public class WebhookResource {
 
     private final WebhookService service;

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.KafkaTopics.Received;
+import com.gempix2.orchestrator.testing.Operator;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -123,7 +124,7 @@ class HostileInputTest {
         given().contentType(ContentType.TEXT).body("x")
                 .post("/webhooks/gempix2?token=test-token-1&token=" + canary).then().statusCode(415);
         String sentinel = newId("log-sentinel");
-        given().auth().oauth2("test-admin-token").get("/api/v1/jobs/" + sentinel).then().statusCode(404);
+        Operator.api().get("/api/v1/jobs/" + sentinel).then().statusCode(404);
 
         // The access log is written once an answer has gone out: the sentinel call after the webhooks shows it is.
         String log = await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(Path.of("target", "quarkus-test.log")),

@@ -72,8 +72,8 @@ class PauseTest extends FreshAccountTest {
 
     @Test
     void operatorPauseHoldsSubmissionsUntilTheOperatorResumes() {
-        given().post("/api/v1/upstream/pause").then().statusCode(401).body("code", equalTo("unauthorized"));
-        given().auth().oauth2("wrong").post("/api/v1/upstream/pause").then().statusCode(401);
+        Operator.anonymous().post("/api/v1/upstream/pause").then().statusCode(401).body("code", equalTo("unauthorized"));
+        Operator.anonymous().auth().oauth2("wrong").post("/api/v1/upstream/pause").then().statusCode(401);
         Operator.pause();
         String id = post(newId("held"), "held by an operator");
 

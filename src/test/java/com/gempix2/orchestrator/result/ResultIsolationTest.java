@@ -60,7 +60,7 @@ class ResultIsolationTest extends FreshAccountTest {
             List<String> after = IntStream.range(0, 8).mapToObj(i -> post("after-big-" + i)).toList();
 
             after.forEach(ResultIsolationTest::awaitResults);
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth().oauth2(Operator.TOKEN)
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> Operator.api()
                     .get("/api/v1/results/set-aside").then().statusCode(200)
                     .body("requestId", hasItem(big))
                     .body("find { it.requestId == '" + big + "' }.reason", containsString("RecordTooLarge")));
@@ -73,13 +73,13 @@ class ResultIsolationTest extends FreshAccountTest {
 
             // The operator raises the limit and retries it: it goes out, once.
             setMaxMessageBytes(null);
-            given().auth().oauth2(Operator.TOKEN).post("/api/v1/results/{id}/retry", big).then().statusCode(204);
+            Operator.api().post("/api/v1/results/{id}/retry", big).then().statusCode(204);
             JsonNode result = awaitResults(big);
             assertEquals("completed", result.path("status").asText());
             assertEquals(10_000, result.path("metadata").path("blob").asText().length());
-            given().auth().oauth2(Operator.TOKEN).get("/api/v1/results/set-aside").then().statusCode(200)
+            Operator.api().get("/api/v1/results/set-aside").then().statusCode(200)
                     .body("requestId", org.hamcrest.Matchers.not(hasItem(big)));
-            given().auth().oauth2(Operator.TOKEN).post("/api/v1/results/{id}/retry", big).then().statusCode(404)
+            Operator.api().post("/api/v1/results/{id}/retry", big).then().statusCode(404)
                     .body("code", equalTo("not-set-aside"));
         } finally {
             setMaxMessageBytes(null);

@@ -29,13 +29,15 @@ public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final int httpPort;
     private final int managementPort;
+    private final int operatorPort;
     private final Path log;
 
-    private ServiceProcess(String name, Process process, int httpPort, int managementPort, Path log) {
+    private ServiceProcess(String name, Process process, int httpPort, int managementPort, int operatorPort, Path log) {
         this.name = name;
         this.process = process;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
+        this.operatorPort = operatorPort;
         this.log = log;
     }
 
@@ -46,6 +48,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
         try {
             int managementPort = freePort();
+            int operatorPort = freePort();
             Path log = Files.createDirectories(Path.of("target", "replicas")).resolve(name + ".log");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m"));
@@ -61,7 +64,8 @@ public final class ServiceProcess implements AutoCloseable {
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
             builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
-            return new ServiceProcess(name, builder.start(), httpPort, managementPort, log);
+            builder.environment().put("GEMPIX2_OPERATOR_PORT", Integer.toString(operatorPort));
+            return new ServiceProcess(name, builder.start(), httpPort, managementPort, operatorPort, log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
@@ -94,6 +98,11 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
+    /** The operator API's port. */
+    public int operatorPort() {
+        return operatorPort;
+    }
+
     public int httpPort() {
         return httpPort;
     }
@@ -110,6 +119,19 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    /** SIGKILL ({@code kill -9}): the replica stops where it is, as on a node failure. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** SIGTERM, as an orchestrator stops a pod; a forced kill if it has not stopped within 20 s. */
