@@ -23,7 +23,6 @@ import com.gempix2.orchestrator.quota.RateBudget;
 import com.gempix2.orchestrator.result.ResultPublisher;
 import com.gempix2.orchestrator.result.SetAsideResult;
 
-import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
@@ -116,7 +115,6 @@ public class AdminResource {
     @OperatorAction("cancel")
     public CancelView cancel(@PathParam("requestId") String requestId) {
         CancelDecision decision = service.cancel(requestId);
-        Log.infof("Operator cancelled %s: %s", requestId, decision);
         return new CancelView(requestId, decision.name().toLowerCase().replace('_', '-'));
     }
 

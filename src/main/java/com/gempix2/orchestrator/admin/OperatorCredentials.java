@@ -1,10 +1,11 @@
 package com.gempix2.orchestrator.admin;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 
 import com.gempix2.orchestrator.http.Tokens;
 
@@ -39,8 +40,17 @@ final class OperatorCredentials {
 
     static OperatorCredentials parse(List<String> configured) {
         List<String> given = configured.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-        return new OperatorCredentials(IntStream.range(0, given.size())
-                .mapToObj(i -> entry(i + 1, given.get(i))).toList());
+        List<Entry> entries = new ArrayList<>();
+        Set<String> secrets = new HashSet<>();
+        for (int i = 0; i < given.size(); i++) {
+            entries.add(entry(i + 1, given.get(i)));
+            if (!secrets.add(given.get(i).split(":", 3)[2].trim())) {
+                // Which holder such a token stands for is not to be guessed: a viewer might become an operator.
+                throw new IllegalArgumentException("GEMPIX2_OPERATOR_TOKENS entry " + (i + 1)
+                        + " has the secret of an earlier entry");
+            }
+        }
+        return new OperatorCredentials(entries);
     }
 
     boolean isEmpty() {
@@ -73,14 +83,15 @@ final class OperatorCredentials {
         if (!NAME.matcher(parts[0]).matches()) {
             throw new IllegalArgumentException(where + ": the name must be 1-64 letters, digits, '.', '_' or '-'");
         }
+        // The name is not repeated in the messages below: an entry written in the wrong order has its secret there.
         Set<String> roles = switch (parts[1]) {
             case VIEWER -> Set.of(VIEWER);
             case OPERATOR -> Set.of(VIEWER, OPERATOR);
-            default -> throw new IllegalArgumentException(where + " (" + parts[0] + "): the role must be "
-                    + VIEWER + " or " + OPERATOR);
+            default -> throw new IllegalArgumentException(where + ": the role (its second part) must be " + VIEWER
+                    + " or " + OPERATOR);
         };
-        if (parts[2].length() < MIN_SECRET_LENGTH) {
-            throw new IllegalArgumentException(where + " (" + parts[0] + "): the secret must be at least "
+        if (parts[2].trim().length() < MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException(where + ": the secret must be at least "
                     + MIN_SECRET_LENGTH + " characters");
         }
         return new Entry(new Holder(parts[0], roles), Tokens.of(List.of(parts[2])));

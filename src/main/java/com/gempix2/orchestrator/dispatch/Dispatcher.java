@@ -1,10 +1,10 @@
 package com.gempix2.orchestrator.dispatch;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -28,12 +28,15 @@ import com.gempix2.orchestrator.provider.Gempix2Client;
 import com.gempix2.orchestrator.provider.UpstreamAnswer;
 import com.gempix2.orchestrator.quota.Permit;
 import com.gempix2.orchestrator.quota.Permits;
+import com.gempix2.orchestrator.support.DatabaseOutages;
 import com.gempix2.orchestrator.webhook.ImageUrls;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /**
  * Claims queued jobs (priority first, then the tenant served least recently, then age) and submits them to
@@ -49,6 +52,7 @@ public class Dispatcher {
     private static final Duration QUIET_AT_MOST = Duration.ofSeconds(5);
     private static final Duration STORE_RETRY_FIRST = Duration.ofMillis(250);
     private static final Duration STORE_RETRY_MAX = Duration.ofSeconds(2);
+    private static final Duration STORE_RETRY_FOR = Duration.ofMinutes(5);
     /** A generation's uuid as it may be stored (its column holds 128) and put in a status URL. */
     private static final Pattern UPSTREAM_UUID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
@@ -70,10 +74,11 @@ public class Dispatcher {
     /** The claims whose calls run here, from the call's start until its answer is stored: their leases are renewed. */
     private final Set<ClaimedJob> running = ConcurrentHashMap.newKeySet();
     /**
-     * When this replica last failed to reach the database. Until a whole lease has passed since, it does not take
-     * over leases that ran out: they may have run out because nobody could renew them, not because their replica died.
+     * Until a whole lease has passed since this replica last failed to reach the database (or started), it does not
+     * take over leases that ran out: they may have run out because nobody could renew them (the database was away for
+     * everyone), not because their replica died.
      */
-    private volatile Instant databaseLostAt = Instant.MIN;
+    private final DatabaseOutages outages;
 
     Dispatcher(JobService jobs, SourceJobs sourceJobs, Gempix2Client client, DispatchConfig config,
             SourceConfig sourceConfig, CallSlots calls, Clock clock, MeterRegistry registry, ImageUrls imageUrls) {
@@ -88,6 +93,11 @@ public class Dispatcher {
         this.calls = calls;
         this.imageUrls = imageUrls;
         java.util.Arrays.setAll(uploadLocks, i -> new Object());
+        this.outages = new DatabaseOutages(clock);
+    }
+
+    /** Made at startup, so that a lease setting that cannot work stops the start instead of every tick. */
+    void checkLeases(@Observes StartupEvent event) {
         if (config.dispatch().leaseRenewal().multipliedBy(3).compareTo(config.dispatch().lease()) > 0) {
             throw new IllegalStateException("gempix2.dispatch.lease-renewal must be at most a third of "
                     + "gempix2.dispatch.lease, so that a late renewal does not lose a lease");
@@ -113,7 +123,7 @@ public class Dispatcher {
                 }
             }
         } catch (RuntimeException e) {
-            databaseLostAt = clock.instant();
+            outages.noteIfLost(e);
             throw e;
         }
     }
@@ -128,14 +138,14 @@ public class Dispatcher {
         try {
             jobs.renewLeases(List.copyOf(running), config.dispatch().lease());
         } catch (RuntimeException e) {
-            databaseLostAt = clock.instant();
+            outages.noteIfLost(e);
             Log.warnf("Could not renew the leases of %d running calls: %s", running.size(), e.getMessage());
         }
     }
 
     private void sweep() {
         jobs.expireOverdue(SWEEP_LIMIT);
-        if (clock.instant().isBefore(databaseLostAt.plus(config.dispatch().lease()))) {
+        if (outages.within(config.dispatch().lease())) {
             // Back from a database outage: the leases that ran out meanwhile are renewed first, by live replicas.
             return;
         }
@@ -173,8 +183,8 @@ public class Dispatcher {
             for (; started < claims.size(); started++) {
                 ClaimedJob claim = claims.get(started);
                 Permit.Granted permit = granted.get(started);
-                running.add(claim);
                 calls.start(() -> {
+                    running.add(claim);
                     try {
                         submit(claim, permit);
                     } catch (RuntimeException e) {
@@ -354,19 +364,20 @@ public class Dispatcher {
     }
 
     /**
-     * Stores the uuid of an accepted submission, trying again while the database is away: a generation exists, and
-     * a job whose uuid is not stored would be submitted again once its lease ran out. The lease is renewed
-     * meanwhile, and nobody takes it over before a lease has passed since the database came back.
+     * Stores the uuid of an accepted submission, trying again while the database cannot be reached (for
+     * {@link #STORE_RETRY_FOR} at most): a generation exists, and a job whose uuid is not stored would be submitted
+     * again once its lease ran out. The lease is renewed meanwhile, and nobody takes it over before a lease has
+     * passed since the database came back. Any other failure is not retried: the lease recovery decides.
      */
     private void storeUuid(ClaimedJob job, String uuid) {
         Duration wait = STORE_RETRY_FIRST;
+        Instant giveUpAt = clock.instant().plus(STORE_RETRY_FOR);
         while (true) {
             try {
                 jobs.submitted(job, uuid);
                 return;
             } catch (RuntimeException e) {
-                databaseLostAt = clock.instant();
-                if (calls.stopping()) {
+                if (!outages.noteIfLost(e) || clock.instant().isAfter(giveUpAt)) {
                     throw e;
                 }
                 Log.warnf("Could not store that %s was accepted as %s (%s): trying again in %s", job.requestId(), uuid,

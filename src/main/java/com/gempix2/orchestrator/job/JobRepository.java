@@ -195,16 +195,31 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
 
     /**
      * Moves the leases of these claims (each its job and attempt) on to {@code until}, where the claim still holds:
-     * a job taken over meanwhile has another attempt and is left alone. The pairs go as two array literals.
+     * a job taken over meanwhile has another attempt and is left alone.
      */
     int renewLeases(Collection<ClaimedJob> claims, Instant until) {
-        String ids = claims.stream().map(c -> Long.toString(c.id())).collect(Collectors.joining(",", "{", "}"));
-        String attempts = claims.stream().map(c -> Integer.toString(c.attempt())).collect(Collectors.joining(",", "{", "}"));
-        return getEntityManager().createNativeQuery("""
-                update job set lease_until = ?1
-                from unnest(cast(cast(?2 as text) as bigint[]), cast(cast(?3 as text) as int[])) as held(id, attempts)
-                where job.id = held.id and job.attempts = held.attempts and job.status = 'SUBMITTING'""")
-                .setParameter(1, until).setParameter(2, ids).setParameter(3, attempts).executeUpdate();
+        return renew("lease_until", "SUBMITTING", "attempts", claims.stream().map(ClaimedJob::id).toList(),
+                claims.stream().map(ClaimedJob::attempt).toList(), until);
+    }
+
+    /** The same for polls in flight (each its job and its count of polls, which the poll's answer moves on). */
+    int renewPollLeases(Collection<PollTarget> polls, Instant until) {
+        return renew("next_poll_at", "SUBMITTED", "polls", polls.stream().map(PollTarget::id).toList(),
+                polls.stream().map(PollTarget::polls).toList(), until);
+    }
+
+    /** Sets {@code column} to {@code until} for each (id, count) pair in {@code status}; the pairs go as two array literals. */
+    private int renew(String column, String status, String countColumn, List<Long> ids, List<Integer> counts,
+            Instant until) {
+        return getEntityManager().createNativeQuery("update job set " + column + " = ?1 from unnest(cast(cast(?2 as text) "
+                + "as bigint[]), cast(cast(?3 as text) as int[])) as held(id, count) where job.id = held.id and job."
+                + countColumn + " = held.count and job.status = ?4")
+                .setParameter(1, until).setParameter(2, arrayLiteral(ids)).setParameter(3, arrayLiteral(counts))
+                .setParameter(4, status).executeUpdate();
+    }
+
+    private static String arrayLiteral(List<? extends Number> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 
     List<Job> lockStaleSubmissions(Instant now, int limit) {

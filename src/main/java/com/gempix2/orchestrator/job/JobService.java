@@ -329,6 +329,12 @@ public class JobService {
         return claims.isEmpty() ? 0 : jobs.renewLeases(claims, clock.instant().plus(lease));
     }
 
+    /** The same for the polls running in this replica. */
+    @Transactional
+    public int renewPollLeases(Collection<PollTarget> polls, Duration lease) {
+        return polls.isEmpty() ? 0 : jobs.renewPollLeases(polls, clock.instant().plus(lease));
+    }
+
     /** The job as claimed, locked; empty when its lease ran out and another replica took it over. */
     Optional<Job> heldLease(ClaimedJob claim) {
         return jobs.lockById(claim.id())

@@ -41,8 +41,8 @@ public interface PollConfig {
     int batchSize();
 
     /**
-     * How long a job is reserved for one poller's call: how long the polls a replica that died had claimed wait. A
-     * call slower than this may be made a second time by another replica, which reads the same status.
+     * How long a job is reserved for one poller's call without renewal: how long the polls a replica that died had
+     * claimed wait. Renewed every {@code gempix2.dispatch.lease-renewal} while the call runs.
      */
     @WithDefault("20s")
     Duration lease();

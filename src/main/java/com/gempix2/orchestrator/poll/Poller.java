@@ -45,6 +45,8 @@ public class Poller {
     private final Clock clock;
     private final ImageUrls imageUrls;
     private final Set<String> unrecognisedStatuses = ConcurrentHashMap.newKeySet();
+    /** The polls whose calls run here: their leases are renewed until the answer is stored. */
+    private final Set<PollTarget> running = ConcurrentHashMap.newKeySet();
 
     Poller(JobService jobs, Gempix2Client client, PollConfig config, OverdueTimes overdue, WebhookWatch webhooks,
             CallSlots calls, Clock clock, ImageUrls imageUrls) {
@@ -90,7 +92,25 @@ public class Poller {
         }
     }
 
+    /**
+     * Moves on the leases of the polls running here (on the dispatcher's cadence), so that a slow status call is not
+     * made a second time by another replica; those of a replica that died run out a lease after its last renewal.
+     */
+    @Scheduled(every = "${gempix2.dispatch.lease-renewal}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void renewLeases() {
+        if (running.isEmpty()) {
+            return;
+        }
+        try {
+            jobs.renewPollLeases(List.copyOf(running), config.lease());
+        } catch (RuntimeException e) {
+            Log.warnf("Could not renew the leases of %d running polls: %s", running.size(), e.getMessage());
+        }
+    }
+
     private void pollLogged(PollTarget target) {
+        running.add(target);
         MDC.put("requestId", target.requestId());
         MDC.put("uuid", target.uuid());
         try {
@@ -99,6 +119,7 @@ public class Poller {
             // Its lease runs out and it is polled again then.
             Log.errorf(e, "Polling %s failed unexpectedly", target.uuid());
         } finally {
+            running.remove(target);
             MDC.remove("requestId");
             MDC.remove("uuid");
         }

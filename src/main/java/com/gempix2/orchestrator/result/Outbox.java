@@ -23,11 +23,12 @@ class Outbox {
 
     /**
      * Claims up to {@code limit} unsent events, oldest first, until {@code until}: no other relay takes them
-     * before then. Rows being claimed by another replica at this moment are skipped, not waited for.
+     * before then. An event another relay claimed is taken only if that claim lapsed by {@code lapsedBy}. Rows being
+     * claimed by another replica at this moment are skipped, not waited for.
      */
     @Transactional
     @SuppressWarnings("unchecked")
-    List<OutboxEvent> claim(Instant now, Instant until, int limit) {
+    List<OutboxEvent> claim(Instant lapsedBy, Instant until, int limit) {
         List<OutboxEvent> claimed = em.createNativeQuery("""
                 update outbox_event set claimed_until = ?1 where id in (
                     select id from outbox_event
@@ -35,7 +36,7 @@ class Outbox {
                     order by id limit ?3 for update skip locked)
                 returning *""", OutboxEvent.class)
                 .setParameter(1, until)
-                .setParameter(2, now)
+                .setParameter(2, lapsedBy)
                 .setParameter(3, limit)
                 .getResultList();
         claimed.forEach(em::detach);

@@ -25,6 +25,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import com.gempix2.orchestrator.job.Backoff;
 import com.gempix2.orchestrator.job.JobFinished;
 import com.gempix2.orchestrator.job.JobSpec;
+import com.gempix2.orchestrator.support.DatabaseOutages;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,6 +56,9 @@ public class ResultPublisher {
     private static final int REASON_MAX_LENGTH = 500;
     /** At shutdown, how long a relay run in progress may go on settling what the broker answered. */
     private static final long STOP_WAIT_SECONDS = 10;
+    private static final Duration MARK_SENT_RETRY_FOR = Duration.ofMinutes(5);
+    private static final long MARK_SENT_RETRY_FIRST_MILLIS = 250;
+    private static final long MARK_SENT_RETRY_MAX_MILLIS = 2000;
 
     private final Emitter<String> results;
     private final Outbox outbox;
@@ -72,6 +76,11 @@ public class ResultPublisher {
     /** A run is queued and not yet started: further requests join it. */
     private final AtomicBoolean runQueued = new AtomicBoolean();
     private volatile boolean stopping;
+    /**
+     * While the database is away nobody renews a claim, so a claim that lapsed meanwhile may be another replica's whose
+     * events the broker took and whose "sent" is not stored yet: those are left to it for one claim after the outage.
+     */
+    private final DatabaseOutages outages;
 
     ResultPublisher(@Channel("results") Emitter<String> results, Outbox outbox, ResultConfig config, Clock clock,
             MeterRegistry registry) {
@@ -81,6 +90,7 @@ public class ResultPublisher {
         this.clock = clock;
         this.registry = registry;
         this.backoff = new Backoff(config.retryInitial(), config.retryMax());
+        this.outages = new DatabaseOutages(clock);
         this.published = Counter.builder("gempix2.results.published").description("Result events the broker took")
                 .register(registry);
         this.failed = Counter.builder("gempix2.results.publish.failures")
@@ -142,6 +152,7 @@ public class ResultPublisher {
                 Log.debug("Outbox batch full, publishing the next one");
             }
         } catch (RuntimeException e) {
+            outages.noteIfLost(e);
             Log.warnf("Publishing results failed, retrying on the next tick: %s", e.getMessage());
         }
     }
@@ -153,7 +164,13 @@ public class ResultPublisher {
      */
     private int publishBatch() {
         Instant now = clock.instant();
-        List<OutboxEvent> batch = outbox.claim(now, now.plus(config.claim()), config.batchSize());
+        Instant lapsedBy = now;
+        if (outages.within(config.claim())) {
+            Instant beforeOutage = outages.began().minus(config.claim());
+            lapsedBy = beforeOutage.isBefore(now) ? beforeOutage : now;
+        }
+        List<OutboxEvent> batch = outbox.claim(lapsedBy, now.plus(config.claim()), config.batchSize());
+        outages.noteReached();
         if (batch.isEmpty()) {
             return 0;
         }
@@ -184,20 +201,29 @@ public class ResultPublisher {
         return allAnswered ? batch.size() : 0;
     }
 
-    /** Marks what the broker took as sent, sets aside what it refused for good, puts off the rest. */
+    /**
+     * Marks what the broker took as sent (first, and again while the database cannot be reached: events the broker
+     * has are not to be published twice), then sets aside what it refused for good and puts off the rest.
+     */
     private boolean settle(List<OutboxEvent> batch, List<CompletableFuture<Void>> acks) {
         Instant now = clock.instant();
         List<Long> sent = new ArrayList<>();
         boolean allAnswered = true;
         for (int i = 0; i < batch.size(); i++) {
-            OutboxEvent event = batch.get(i);
             CompletableFuture<Void> ack = acks.get(i);
             if (!ack.isDone()) {
                 // Unanswered: it stays claimed, so nobody sends it again while the broker may still take it.
                 allAnswered = false;
             } else if (!ack.isCompletedExceptionally()) {
-                sent.add(event.id);
-            } else {
+                sent.add(batch.get(i).id);
+            }
+        }
+        markSent(sent, now);
+        published.increment(sent.size());
+        for (int i = 0; i < batch.size(); i++) {
+            OutboxEvent event = batch.get(i);
+            CompletableFuture<Void> ack = acks.get(i);
+            if (ack.isCompletedExceptionally()) {
                 Throwable failure = ack.handle((ok, error) -> error).join();
                 failed.increment();
                 String refusal = refusedForGood(failure);
@@ -216,9 +242,31 @@ public class ResultPublisher {
                 }
             }
         }
-        outbox.markSent(sent, now);
-        published.increment(sent.size());
         return allAnswered;
+    }
+
+    private void markSent(List<Long> sent, Instant at) {
+        long giveUpAt = System.nanoTime() + MARK_SENT_RETRY_FOR.toNanos();
+        long waitMillis = MARK_SENT_RETRY_FIRST_MILLIS;
+        while (true) {
+            try {
+                outbox.markSent(sent, at);
+                return;
+            } catch (RuntimeException e) {
+                if (!outages.noteIfLost(e) || System.nanoTime() > giveUpAt) {
+                    throw e;
+                }
+                Log.warnf("Could not mark %d published results sent (%s): trying again in %d ms", sent.size(),
+                        e.getMessage(), waitMillis);
+            }
+            try {
+                Thread.sleep(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while marking results sent", e);
+            }
+            waitMillis = Math.min(waitMillis * 2, MARK_SENT_RETRY_MAX_MILLIS);
+        }
     }
 
     /** The bounded label of a refusal that no retry can change, or null when a later send may succeed. */

@@ -57,8 +57,10 @@ class OperatorApiTest {
 
     @Test
     void thePublicPortHasNoOperatorApiAndTheOperatorPortNoWebhook() {
-        for (String path : new String[] {"/api/v1/upstream", "//api/v1/upstream", "/api/../api/v1/upstream"}) {
-            given().auth().oauth2(Operator.TOKEN).get(path).then().statusCode(404);
+        for (String path : new String[] {"/api/v1/upstream", "//api/v1/upstream", "/api/../api/v1/upstream",
+                "/api;x/v1/upstream", "/api/v1;x/upstream", "/%61pi/v1/upstream", "/api%2Fv1/upstream"}) {
+            given().urlEncodingEnabled(false).auth().oauth2(Operator.TOKEN).get(path).then().statusCode(404);
+            given().urlEncodingEnabled(false).get(path).then().statusCode(404);
         }
         given().auth().oauth2(Operator.TOKEN).post("/api/v1/upstream/pause").then().statusCode(404);
         Operator.api().get("/api/v1/upstream").then().statusCode(200).body("pausedByOperator", equalTo(false));
@@ -70,10 +72,19 @@ class OperatorApiTest {
 
     @Test
     void aViewerReadsButChangesNothing() {
+        String finished = rejectedJob();
         Operator.anonymous().auth().oauth2(Operator.VIEWER_TOKEN).get("/api/v1/upstream").then().statusCode(200);
-        Operator.anonymous().auth().oauth2(Operator.VIEWER_TOKEN).post("/api/v1/upstream/pause").then()
-                .statusCode(403).body("code", equalTo("forbidden"));
+        Operator.anonymous().auth().oauth2(Operator.VIEWER_TOKEN).get("/api/v1/jobs/{id}", finished).then()
+                .statusCode(200);
+        for (String change : new String[] {"/api/v1/upstream/pause", "/api/v1/upstream/resume",
+                "/api/v1/jobs/" + finished + "/cancel", "/api/v1/jobs/" + finished + "/retry",
+                "/api/v1/results/" + finished + "/retry"}) {
+            Operator.anonymous().auth().oauth2(Operator.VIEWER_TOKEN).post(change).then().statusCode(403)
+                    .body("code", equalTo("forbidden"));
+        }
         Operator.api().get("/api/v1/upstream").then().body("pausedByOperator", equalTo(false));
+        Operator.api().get("/api/v1/jobs/{id}", finished).then().body("status", equalTo("rejected"))
+                .body("cancelRequested", equalTo(false));
     }
 
     @Test

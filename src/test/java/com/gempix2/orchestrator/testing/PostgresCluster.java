@@ -57,9 +57,14 @@ public final class PostgresCluster implements AutoCloseable {
         asOwner(bin("pg_ctl"), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop");
     }
 
+    /** Stops the server if it runs; a server already stopped (by a test that failed midway) is no error. */
     @Override
     public void close() {
-        stop();
+        try {
+            stop();
+        } catch (IllegalStateException e) {
+            System.err.println("PostgreSQL cluster in " + dir + " was not running: " + e.getMessage());
+        }
     }
 
     private void asOwner(String... command) {
@@ -73,7 +78,10 @@ public final class PostgresCluster implements AutoCloseable {
 
     private static String bin(String tool) {
         try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-            Path newest = versions.max(Path::compareTo).orElseThrow(() -> new IllegalStateException(
+            // By major version as a number: 16 after 9.6.
+            Path newest = versions.filter(p -> p.getFileName().toString().matches("\\d+(\\.\\d+)?"))
+                    .max(java.util.Comparator.comparingDouble(p -> Double.parseDouble(p.getFileName().toString())))
+                    .orElseThrow(() -> new IllegalStateException(
                     "no PostgreSQL server under /usr/lib/postgresql"));
             return newest.resolve("bin").resolve(tool).toString();
         } catch (IOException e) {
