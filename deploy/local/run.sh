@@ -330,9 +330,10 @@ simulator_ready() {
     curl -fs -o /dev/null --max-time 2 "$SIMULATOR_URL/sim/counters"
 }
 
-# Its own process, configured by GEMPIX2_SIMULATOR_* variables. The classpath is the application and
-# its libraries without lib/boot: lib/boot's JBoss LogManager would take over java.util.logging with
-# no handler configured and swallow the simulator's warnings (failed webhooks, for one).
+# Its own process, configured by GEMPIX2_SIMULATOR_* variables. The simulator lives with the tests (it
+# is no part of the service's artifact): its classpath is target/test-classes and the application's
+# libraries without lib/boot, whose JBoss LogManager would take over java.util.logging with no handler
+# configured and swallow the simulator's warnings (failed webhooks, for one).
 start_simulator() {
     step "Starting the Gempix2 simulator on $SIMULATOR_URL"
     WEBHOOK_TOKEN="local-$(random_hex 16)"
@@ -347,7 +348,7 @@ start_simulator() {
         GEMPIX2_SIMULATOR_PROCESSING_MILLIS=3000 \
         GEMPIX2_SIMULATOR_RATE_LIMIT="$RATE_LIMIT_PER_HOUR" \
         GEMPIX2_SIMULATOR_WINDOW_SECONDS=3600 \
-        "$JAVA" -Xmx256m -cp "$QUARKUS_APP/app/*:$QUARKUS_APP/lib/main/*" \
+        "$JAVA" -Xmx256m -cp "$REPO_ROOT/target/test-classes:$QUARKUS_APP/lib/main/*" \
         com.gempix2.orchestrator.simulator.SimulatorMain
     local started=$SECONDS
     wait_for simulator "$SIMULATOR_START_TIMEOUT" simulator_ready

@@ -15,7 +15,7 @@ public interface ProviderConfig {
     @WithDefault("https://gempix2ai.site/api")
     String baseUrl();
 
-    /** The Bearer key; required unless the simulator is enabled. */
+    /** The Bearer key; required. */
     Optional<String> apiKey();
 
     /** How long all calls stop after a 1003 that carried neither Retry-After nor X-RateLimit-Reset. */

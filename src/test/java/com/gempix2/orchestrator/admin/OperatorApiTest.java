@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.Operator;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.TestResourceScope;
@@ -35,6 +36,7 @@ import jakarta.inject.Inject;
  */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class OperatorApiTest {
 
     private static final String MANAGEMENT = "http://127.0.0.1:19001";

@@ -22,6 +22,7 @@ import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.MutableClock;
 import com.gempix2.orchestrator.testing.Simulator;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -34,6 +35,7 @@ import jakarta.persistence.EntityManager;
 /** An upstream that keeps failing is left alone for a while, then probed once; unknown outcomes are resubmitted. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class BreakerTest extends FreshAccountTest {
 
     private static final String UPSTREAM_HEALTH = "http://127.0.0.1:19001/q/health/group/upstream";

@@ -23,6 +23,7 @@ import com.gempix2.orchestrator.testing.KafkaTopics.Received;
 import com.gempix2.orchestrator.testing.MutableClock;
 import com.gempix2.orchestrator.testing.Operator;
 import com.gempix2.orchestrator.testing.Simulator;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.TestResourceScope;
@@ -33,6 +34,7 @@ import jakarta.inject.Inject;
 /** Deadlines and cancel messages end jobs without spending calls where none was made yet. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class CancelAndDeadlineTest extends FreshAccountTest {
 
     @Inject

@@ -25,6 +25,7 @@ import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.KafkaTopics.Received;
 import com.gempix2.orchestrator.testing.Operator;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -34,6 +35,7 @@ import io.restassured.http.ContentType;
 /** Every entrance answers hostile input with its documented answer and goes on working. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class HostileInputTest {
 
     @jakarta.inject.Inject

@@ -18,6 +18,7 @@ import com.gempix2.orchestrator.job.JobStatus;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.Simulator;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
@@ -31,13 +32,14 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @TestProfile(RateLimitTest.ThreeCallsAnHour.class)
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class RateLimitTest {
 
-    /** The service and the simulator both know the account allows 3 calls an hour. */
+    /** The service knows the account allows 3 calls an hour; the test tells the simulator the same. */
     public static class ThreeCallsAnHour implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gempix2.rate-limit-per-hour", "3", "gempix2.simulator.rate-limit", "3");
+            return Map.of("gempix2.rate-limit-per-hour", "3");
         }
     }
 
@@ -47,6 +49,16 @@ class RateLimitTest {
     @Test
     void dispatchNeverSpendsMoreThanTheHourlyLimit() {
         Simulator.reset();
+        Simulator.knobs(Map.of("rateLimit", 3));
+        try {
+            spendsThreeOfFive();
+        } finally {
+            // The simulator is shared: its configured limit again for the classes after this one.
+            Simulator.reset();
+        }
+    }
+
+    private void spendsThreeOfFive() {
         List<String> ids = IntStream.range(0, 5).mapToObj(i -> post(newId("quota"), "picture " + i)).toList();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream()

@@ -15,6 +15,7 @@ import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.Simulator;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -23,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** image_to_image with a sourceImage: the service uploads it to Gempix2 first, once per distinct image. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class SourceImageTest extends FreshAccountTest {
 
     @Test
@@ -59,7 +61,7 @@ class SourceImageTest extends FreshAccountTest {
         String notAnImage = Base64.getEncoder().encodeToString("<svg xmlns='http://www.w3.org/2000/svg'/>"
                 .getBytes(StandardCharsets.UTF_8));
         String inline = send(newId("svg"), "{\"base64\": \"" + notAnImage + "\", \"contentType\": \"image/png\"}");
-        String missing = send(newId("404"), "{\"url\": \"" + Simulator.BASE + "/files/no-such-image.png\"}");
+        String missing = send(newId("404"), "{\"url\": \"" + Simulator.base() + "/files/no-such-image.png\"}");
 
         for (String id : new String[] {inline, missing}) {
             JsonNode result = awaitResult(id).json();

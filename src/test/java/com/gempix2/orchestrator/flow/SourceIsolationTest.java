@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 import com.sun.net.httpserver.HttpServer;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -43,6 +44,7 @@ import jakarta.persistence.EntityManager;
 /** A slow source image delays only its own job; source bytes are capped and do not outlive their use. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class SourceIsolationTest extends FreshAccountTest {
 
     @Inject
@@ -55,10 +57,18 @@ class SourceIsolationTest extends FreshAccountTest {
 
     @BeforeEach
     void startTrickle() throws IOException {
-        // A source that sends a PNG's first bytes and then one byte every 200 ms: far below the minimum rate.
+        // A source that sends a PNG's first bytes and then one byte every 50 ms: far below the minimum rate.
         trickle = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         trickle.setExecutor(Executors.newCachedThreadPool());
         trickle.createContext("/slow.png", exchange -> {
+            // A download the service has just cut off is seen here only once a byte fails to go out (within two
+            // ticks), while the service may already have started the next one: those get a moment to be seen closed.
+            try {
+                await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> downloading.get() < 2);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // More than two at once: counted below.
+            }
             mostAtOnce.accumulateAndGet(downloading.incrementAndGet(), Math::max);
             try (OutputStream out = exchange.getResponseBody()) {
                 exchange.sendResponseHeaders(200, 0);
@@ -73,7 +83,7 @@ class SourceIsolationTest extends FreshAccountTest {
                     } catch (IOException e) {
                         cutOff.complete(null);
                     }
-                }, 200, 200, TimeUnit.MILLISECONDS);
+                }, 50, 50, TimeUnit.MILLISECONDS);
                 try {
                     cutOff.get(2, TimeUnit.MINUTES);
                 } catch (InterruptedException | ExecutionException | TimeoutException e) {

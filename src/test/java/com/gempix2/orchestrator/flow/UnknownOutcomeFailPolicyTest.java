@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.Simulator;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.TestResourceScope;
@@ -29,6 +30,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @TestProfile(UnknownOutcomeFailPolicyTest.FailPolicy.class)
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class UnknownOutcomeFailPolicyTest extends FreshAccountTest {
 
     /** A second charge is worse than a lost request, for this operator. */

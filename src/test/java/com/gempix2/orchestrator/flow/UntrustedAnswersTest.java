@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.Simulator;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.TestResourceScope;
@@ -27,6 +28,7 @@ import jakarta.inject.Inject;
 /** Gempix2's answers are checked before anything of them is stored or published. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class UntrustedAnswersTest extends FreshAccountTest {
 
     @Inject
@@ -70,7 +72,7 @@ class UntrustedAnswersTest extends FreshAccountTest {
                 found -> found != null).json();
         assertEquals("completed", result.path("status").asText(), result.toString());
         assertEquals("poll", result.path("completedVia").asText());
-        assertTrue(result.path("imageUrl").asText().startsWith("http://127.0.0.1:18090/"), result.toString());
+        assertTrue(result.path("imageUrl").asText().startsWith(Simulator.base() + "/"), result.toString());
         assertTrue(refused("imageUrl") >= before + 2, "both refusals are counted");
         assertExactlyOneResult(id);
     }

@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import com.gempix2.orchestrator.testing.KafkaBroker;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -19,6 +20,7 @@ import io.restassured.http.ContentType;
 /** What the public webhook route answers to every kind of caller. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class WebhookReceiverTest {
 
     private static final String ROUTE = "/webhooks/gempix2?token=test-token-1";

@@ -18,6 +18,7 @@ import com.gempix2.orchestrator.testing.FreshAccountTest;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.Operator;
 import com.gempix2.orchestrator.testing.Simulator;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 import com.standardwebhooks.Webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,6 +38,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @TestProfile(WebhookSecurityTest.Hardened.class)
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class WebhookSecurityTest extends FreshAccountTest {
 
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

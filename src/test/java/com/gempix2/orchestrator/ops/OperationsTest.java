@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import com.gempix2.orchestrator.testing.KafkaBroker;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -23,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Health, metrics and OpenAPI live on the management port, never on the public one. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class OperationsTest {
 
     private static final String MANAGEMENT = "http://127.0.0.1:19001";

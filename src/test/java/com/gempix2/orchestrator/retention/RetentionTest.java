@@ -16,6 +16,7 @@ import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.MutableClock;
 import com.gempix2.orchestrator.testing.Simulator;
+import com.gempix2.orchestrator.testing.SimulatorResource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -28,6 +29,7 @@ import jakarta.persistence.EntityManager;
 /** What is finished is purged after its retention; a purged requestId is still answered as a duplicate. */
 @QuarkusTest
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class RetentionTest extends FreshAccountTest {
 
     @Inject

@@ -10,21 +10,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.restassured.http.ContentType;
 
-/** The Gempix2 simulator's control API, as the tests drive it (port from the test profile). */
+/** The Gempix2 simulator's control API, as the tests drive it ({@link SimulatorResource} started it). */
 public final class Simulator {
 
-    public static final String BASE = "http://127.0.0.1:18090";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Simulator() {
     }
 
+    /** Where the simulator listens, e.g. {@code http://127.0.0.1:40123}; image URLs start with it. */
+    public static String base() {
+        return SimulatorResource.running().publicBaseUrl();
+    }
+
     public static void reset() {
-        given().post(BASE + "/sim/reset").then().statusCode(org.hamcrest.Matchers.lessThan(300));
+        given().post(base() + "/sim/reset").then().statusCode(org.hamcrest.Matchers.lessThan(300));
     }
 
     public static void knobs(Map<String, ?> changes) {
-        given().contentType(ContentType.JSON).body(changes).put(BASE + "/sim/knobs").then().statusCode(200);
+        given().contentType(ContentType.JSON).body(changes).put(base() + "/sim/knobs").then().statusCode(200);
     }
 
     /** The next {@code count} calls of {@code endpoint} answer {@code code} with {@code httpStatus}. */
@@ -32,15 +36,15 @@ public final class Simulator {
         given().contentType(ContentType.JSON)
                 .body(Map.of("endpoint", endpoint, "code", code, "httpStatus", httpStatus, "count", count,
                         "body", body))
-                .post(BASE + "/sim/faults").then().statusCode(200);
+                .post(base() + "/sim/faults").then().statusCode(200);
     }
 
     public static void clearFaults() {
-        given().delete(BASE + "/sim/faults").then().statusCode(204);
+        given().delete(base() + "/sim/faults").then().statusCode(204);
     }
 
     public static JsonNode counters() {
-        return json(given().get(BASE + "/sim/counters").then().statusCode(200).extract().asString());
+        return json(given().get(base() + "/sim/counters").then().statusCode(200).extract().asString());
     }
 
     public static int calls(String endpoint) {
@@ -53,7 +57,7 @@ public final class Simulator {
 
     /** Generations whose prompt contains {@code marker}. */
     public static List<JsonNode> generationsWith(String marker) {
-        JsonNode all = json(given().get(BASE + "/sim/generations").then().statusCode(200).extract().asString());
+        JsonNode all = json(given().get(base() + "/sim/generations").then().statusCode(200).extract().asString());
         List<JsonNode> found = new java.util.ArrayList<>();
         all.forEach(g -> {
             if (g.path("prompt").asText().contains(marker)) {
