@@ -101,10 +101,12 @@ public class AdminResource {
     @Path("/jobs/{requestId}/retry")
     @RolesAllowed(OperatorCredentials.OPERATOR)
     @OperatorAction("retry")
-    @APIResponse(responseCode = "409", description = "No queued job with that requestId: a finished job is never retried")
+    @APIResponse(responseCode = "409",
+            description = "No queued job with that requestId: a finished job is never retried")
     public JobView retry(@PathParam("requestId") String requestId) {
         if (!service.retryNow(requestId)) {
-            throw new ApiException(409, "not-queued", "only a queued job can be retried: a finished one has its result");
+            throw new ApiException(409, "not-queued",
+                    "only a queued job can be retried: a finished one has its result");
         }
         return job(requestId);
     }

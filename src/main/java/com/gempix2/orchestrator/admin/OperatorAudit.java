@@ -51,9 +51,11 @@ public class OperatorAudit {
 
     private String who() {
         var current = request.getCurrent();
-        return current != null && current.user() instanceof QuarkusHttpUser user && !user.getSecurityIdentity().isAnonymous()
-                ? user.getSecurityIdentity().getPrincipal().getName()
-                : "anonymous";
+        if (current != null && current.user() instanceof QuarkusHttpUser user
+                && !user.getSecurityIdentity().isAnonymous()) {
+            return user.getSecurityIdentity().getPrincipal().getName();
+        }
+        return "anonymous";
     }
 
     private static String outcome(int status) {

@@ -63,7 +63,8 @@ public class OperatorPort {
             ConfigProvider.getConfig().getOptionalValue(property, Integer.class)
                     .filter(port -> port == config.port()).ifPresent(port -> {
                         throw new IllegalStateException("GEMPIX2_OPERATOR_PORT must differ from " + property + " ("
-                                + port + "): the operator API shares no port with the webhook or the management interface");
+                                + port
+                                + "): the operator API shares no port with the webhook or the management interface");
                     });
         }
         HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())

@@ -75,7 +75,8 @@ public class OperatorTokens implements HttpAuthenticationMechanism, IdentityProv
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request,
+            AuthenticationRequestContext context) {
         return credentials.holderOf(request.getToken().getToken())
                 .map(holder -> Uni.createFrom().<SecurityIdentity>item(QuarkusSecurityIdentity.builder()
                         .setPrincipal(new QuarkusPrincipal(holder.name())).addRoles(holder.roles()).build()))

@@ -147,7 +147,8 @@ public class SourceFetcher {
                     jobs.fetchEnded(target.id(), Outcome.failed(ErrorCodes.SOURCE_IMAGE_UNUSABLE,
                             "sourceImage: gave up after " + failures + " downloads: " + reason, null));
                 } else {
-                    Instant next = clock.instant().plus(backoff.delay(failures, ThreadLocalRandom.current()::nextDouble));
+                    Instant next = clock.instant()
+                            .plus(backoff.delay(failures, ThreadLocalRandom.current()::nextDouble));
                     Log.infof("Source image of %s not downloaded (%s), trying again at %s", target.requestId(), reason,
                             next);
                     jobs.fetchFailed(target.id(), next);

@@ -34,6 +34,7 @@ final class SourceImages {
 
     /** What a fetch came to. */
     sealed interface Fetched {
+
         /** The bytes, recognised as {@code type}. */
         record Image(byte[] bytes, ImageType type) implements Fetched {
         }
@@ -162,7 +163,8 @@ final class SourceImages {
             int second = ip[1] & 0xFF;
             // 100.64/10 carrier-grade NAT, 0/8 "this network", 192.0.0/24 protocol assignments, 198.18/15 benchmarks.
             return first == 0 || (first == 100 && second >= 64 && second < 128)
-                    || (first == 192 && second == 0 && (ip[2] & 0xFF) == 0) || (first == 198 && (second == 18 || second == 19));
+                    || (first == 192 && second == 0 && (ip[2] & 0xFF) == 0)
+                    || (first == 198 && (second == 18 || second == 19));
         }
         // IPv4 inside IPv6 (IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16): check the IPv4 part.
         byte[] embedded = null;
@@ -194,6 +196,7 @@ final class SourceImages {
         }
         AtomicLong received = new AtomicLong();
         InputStream body = new FilterInputStream(response.body()) {
+
             @Override
             public int read(byte[] buffer, int offset, int length) throws IOException {
                 int n = super.read(buffer, offset, length);
@@ -213,8 +216,8 @@ final class SourceImages {
             long now = System.nanoTime();
             if (now >= deadline) {
                 cutOff.compareAndSet(null, "download took longer than " + config.source().timeout());
-            } else if (now - start >= graceNanos && received.get() * 1_000_000_000L
-                    < config.source().minBytesPerSecond() * (now - start)) {
+            } else if (now - start >= graceNanos
+                    && received.get() * 1_000_000_000L < config.source().minBytesPerSecond() * (now - start)) {
                 cutOff.compareAndSet(null, "the source sent fewer than " + config.source().minBytesPerSecond()
                         + " bytes a second");
             }

@@ -64,6 +64,7 @@ public class ApiExceptionMappers {
     }
 
     private static Response answer(int status, String code, String message) {
-        return Response.status(status).entity(new ApiError(code, message)).type(MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.status(status).entity(new ApiError(code, message)).type(MediaType.APPLICATION_JSON_TYPE)
+                .build();
     }
 }

@@ -17,6 +17,7 @@ class ScrapeSafeDescriptions {
     @Singleton
     MeterFilter noQuotesInDescriptions() {
         return new MeterFilter() {
+
             @Override
             public Meter.Id map(Meter.Id id) {
                 String description = id.getDescription();

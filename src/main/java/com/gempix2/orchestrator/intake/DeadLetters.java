@@ -30,8 +30,8 @@ class DeadLetters {
 
     private final Emitter<byte[]> deadLetters;
 
-    DeadLetters(@Channel("dead-letters") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
-            Emitter<byte[]> deadLetters) {
+    DeadLetters(@Channel("dead-letters") @OnOverflow(value = OnOverflow.Strategy.BUFFER,
+            bufferSize = BUFFER) Emitter<byte[]> deadLetters) {
         this.deadLetters = deadLetters;
     }
 

@@ -66,7 +66,8 @@ public class RequestConsumer {
             if (parsed instanceof ParsedRequest.Unreadable unreadable) {
                 sent.add(deadLetter(record, unreadable.reason()));
             } else if (parsed instanceof ParsedRequest.Invalid invalid) {
-                readable.add(new Readable(record, NewRequest.invalid(invalid.spec(), invalid.code(), invalid.message())));
+                readable.add(
+                        new Readable(record, NewRequest.invalid(invalid.spec(), invalid.code(), invalid.message())));
             } else {
                 readable.add(new Readable(record, NewRequest.valid(((ParsedRequest.Valid) parsed).spec())));
             }

@@ -103,6 +103,7 @@ final class RequestParser {
 
     /** Checks the fields one by one; the first broken rule names the field. */
     private final class Check {
+
         private final JsonNode root;
         private final String requestId;
         private final String recordKey;
@@ -127,7 +128,8 @@ final class RequestParser {
             String imageUrl = url("imageUrl");
             String imageKey = string("imageKey", false, MAX_KEY_LENGTH);
             SourceImage sourceImage = sourceImage(generationType, imageUrl != null || imageKey != null);
-            if ("image_to_image".equals(generationType) && imageUrl == null && imageKey == null && sourceImage == null) {
+            if ("image_to_image".equals(generationType) && imageUrl == null && imageKey == null
+                    && sourceImage == null) {
                 fail("imageUrl: required for image_to_image (or imageKey, or sourceImage)");
             }
             String priorityText = oneOf("priority", Set.of("high", "normal", "low"), "normal");
@@ -140,7 +142,8 @@ final class RequestParser {
             String metadata = metadata();
             JobSpec spec = new JobSpec(requestId, recordKey, hash, generationType, prompt, aspectRatio, imageUrl,
                     imageKey, priority, tenant == null ? "default" : tenant, deadline, metadata, sourceImage);
-            return problem == null ? new ParsedRequest.Valid(spec) : new ParsedRequest.Invalid(spec, problemCode, problem);
+            return problem == null ? new ParsedRequest.Valid(spec)
+                    : new ParsedRequest.Invalid(spec, problemCode, problem);
         }
 
         private String string(String field, boolean required, int maxLength) {
@@ -267,7 +270,8 @@ final class RequestParser {
             }
             String contentType = string(node, "contentType", "sourceImage.contentType", true, MAX_ID_LENGTH);
             if (contentType != null && !IMAGE_CONTENT_TYPES.contains(contentType.toLowerCase(Locale.ROOT))) {
-                fail("sourceImage.contentType: must be one of " + String.join(", ", IMAGE_CONTENT_TYPES.stream().sorted().toList()));
+                fail("sourceImage.contentType: must be one of "
+                        + String.join(", ", IMAGE_CONTENT_TYPES.stream().sorted().toList()));
             }
             String base64 = string(node, "base64", "sourceImage.base64", true, Integer.MAX_VALUE);
             if (base64 == null) {

@@ -24,6 +24,7 @@ final class StoreRetry {
 
     /** The database refused the content itself: trying again cannot help. */
     static final class NotStorable extends RuntimeException {
+
         NotStorable(String sqlState, Throwable cause) {
             super("the database refuses its content (SQLState " + sqlState + ")", cause);
         }
@@ -40,6 +41,7 @@ final class StoreRetry {
 
     /** The write did not succeed in the attempts it was given (and its content was not refused). */
     static final class GaveUp extends RuntimeException {
+
         GaveUp(String what, int attempts, Throwable cause) {
             super(what + " failed " + attempts + " times", cause);
         }

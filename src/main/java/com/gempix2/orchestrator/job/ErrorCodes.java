@@ -2,6 +2,7 @@ package com.gempix2.orchestrator.job;
 
 /** Error codes of result events: Gempix2's own, then the service's 9xxx codes. */
 public final class ErrorCodes {
+
     public static final int INVALID_PARAMETERS = 1000;
     public static final int INSUFFICIENT_CREDITS = 1001;
     public static final int AUTHENTICATION_FAILED = 1002;

@@ -324,7 +324,6 @@ public class Job {
         return sourceUrl;
     }
 
-
     public Priority priority() {
         return Priority.values()[priority];
     }

@@ -44,16 +44,18 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
      */
     @SuppressWarnings("unchecked")
     List<QueuedTenant> queuedTenants() {
-        List<Object[]> rows = getEntityManager().createNativeQuery("""
-                with recursive queued (priority, tenant) as (
-                    (select priority, tenant from job where status = 'QUEUED' order by priority, tenant limit 1)
-                    union all
-                    select next.priority, next.tenant from queued, lateral (
-                        select priority, tenant from job
-                        where status = 'QUEUED' and (priority, tenant) > (queued.priority, queued.tenant)
-                        order by priority, tenant limit 1) next)
-                select queued.priority, queued.tenant from queued left join tenant_turn turn on turn.tenant = queued.tenant
-                order by queued.priority, turn.last_served_at nulls first, queued.tenant""")
+        List<Object[]> rows = getEntityManager()
+                .createNativeQuery(
+                        """
+                                with recursive queued (priority, tenant) as (
+                                    (select priority, tenant from job where status = 'QUEUED' order by priority, tenant limit 1)
+                                    union all
+                                    select next.priority, next.tenant from queued, lateral (
+                                        select priority, tenant from job
+                                        where status = 'QUEUED' and (priority, tenant) > (queued.priority, queued.tenant)
+                                        order by priority, tenant limit 1) next)
+                                select queued.priority, queued.tenant from queued left join tenant_turn turn on turn.tenant = queued.tenant
+                                order by queued.priority, turn.last_served_at nulls first, queued.tenant""")
                 .getResultList();
         return rows.stream().map(row -> new QueuedTenant(((Number) row[0]).shortValue(), (String) row[1])).toList();
     }
@@ -72,8 +74,8 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
 
     int countQueuedDue(Instant now, int atMost) {
         return ((Number) getEntityManager().createNativeQuery("""
-                        select count(*) from (select 1 from job where status = 'QUEUED' and next_attempt_at <= ?1
-                        limit ?2) due""")
+                select count(*) from (select 1 from job where status = 'QUEUED' and next_attempt_at <= ?1
+                limit ?2) due""")
                 .setParameter(1, now)
                 .setParameter(2, atMost)
                 .getSingleResult()).intValue();
@@ -211,7 +213,8 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
     /** Sets {@code column} to {@code until} for each (id, count) pair in {@code status}; the pairs go as two array literals. */
     private int renew(String column, String status, String countColumn, List<Long> ids, List<Integer> counts,
             Instant until) {
-        return getEntityManager().createNativeQuery("update job set " + column + " = ?1 from unnest(cast(cast(?2 as text) "
+        return getEntityManager().createNativeQuery("update job set " + column
+                + " = ?1 from unnest(cast(cast(?2 as text) "
                 + "as bigint[]), cast(cast(?3 as text) as int[])) as held(id, count) where job.id = held.id and job."
                 + countColumn + " = held.count and job.status = ?4")
                 .setParameter(1, until).setParameter(2, arrayLiteral(ids)).setParameter(3, arrayLiteral(counts))

@@ -5,17 +5,13 @@ import java.util.Set;
 
 /** The life of a job, and which moves between states are allowed. */
 public enum JobStatus {
+
     /** Stored, waiting for quota. */
     QUEUED,
     /** Claimed by a dispatcher; the submit call is in flight until the lease ends. */
     SUBMITTING,
     /** Gempix2 accepted it and gave a uuid; waiting for a webhook or a poll. */
-    SUBMITTED,
-    COMPLETED,
-    FAILED,
-    REJECTED,
-    EXPIRED,
-    CANCELLED;
+    SUBMITTED, COMPLETED, FAILED, REJECTED, EXPIRED, CANCELLED;
 
     private static final Set<JobStatus> TERMINAL = EnumSet.of(COMPLETED, FAILED, REJECTED, EXPIRED, CANCELLED);
 

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 /** A request's priority; the ordinal is the dispatch order (high first). */
 public enum Priority {
+
     HIGH, NORMAL, LOW;
 
     public static Optional<Priority> parse(String value) {

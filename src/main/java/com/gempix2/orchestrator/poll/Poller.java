@@ -140,7 +140,8 @@ public class Poller {
             }
             // The poll was not made, or Gempix2 refused the account rather than answered for the job: no poll counted.
             case DEFERRED, RATE_LIMITED, NO_CREDITS, AUTH_FAILED ->
-                    jobs.pollDeferred(target, answer.retryAt().filter(now::isBefore).orElse(now.plus(config.minInterval())));
+                jobs.pollDeferred(target,
+                        answer.retryAt().filter(now::isBefore).orElse(now.plus(config.minInterval())));
             default -> {
                 Log.infof("Poll of %s answered %s (%s)", target.uuid(), answer.verdict(), answer.message());
                 jobs.polled(target, Optional.empty(), now.plus(nextInterval(target.polls() + 1, null)), null);

@@ -32,9 +32,11 @@ class WebhookWatch {
         int count = config.overdue().stoppedAfter();
         boolean now = jobs.lastOutcomesAllPolled(count);
         if (now && !stopped) {
-            Log.errorf("Gempix2's webhooks are not arriving: the last %d outcomes all came by polling. Check the webhook "
-                    + "URL in the Gempix2 dashboard, GEMPIX2_WEBHOOK_TOKENS and the route to /webhooks/gempix2. "
-                    + "Meanwhile jobs are polled when their generations typically end", count);
+            Log.errorf(
+                    "Gempix2's webhooks are not arriving: the last %d outcomes all came by polling. Check the webhook "
+                            + "URL in the Gempix2 dashboard, GEMPIX2_WEBHOOK_TOKENS and the route to /webhooks/gempix2. "
+                            + "Meanwhile jobs are polled when their generations typically end",
+                    count);
         } else if (!now && stopped) {
             Log.info("A webhook from Gempix2 came again: polling only for overdue webhooks once more");
         }

@@ -209,13 +209,15 @@ public class Gempix2Client {
                 Log.errorf("Gempix2 refused the API key (1002): check GEMPIX2_API_KEY. Submissions paused until "
                         + "a probe succeeds or an operator resumes them");
             }
-            case OK -> signal = kind == CallKind.SUBMISSION ? Feedback.Signal.SUBMISSION_ACCEPTED : Feedback.Signal.NONE;
+            case OK ->
+                signal = kind == CallKind.SUBMISSION ? Feedback.Signal.SUBMISSION_ACCEPTED : Feedback.Signal.NONE;
             default -> {
             }
         }
         Integer remaining = asInt(limits.remaining());
         // Remaining without a reset holds for a backoff: long enough not to overrun, short enough to recover.
-        Instant remainingUntil = remaining == null ? null : limits.reset().orElse(now.plus(config.rateLimitedBackoff()));
+        Instant remainingUntil = remaining == null ? null
+                : limits.reset().orElse(now.plus(config.rateLimitedBackoff()));
         budget.feedback(permit, new Feedback(asInt(limits.limit()), remaining, remainingUntil, signal, callsPausedUntil,
                 envelope));
         return answer;

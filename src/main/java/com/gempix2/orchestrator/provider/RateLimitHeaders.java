@@ -16,8 +16,8 @@ import java.util.function.Function;
 public record RateLimitHeaders(OptionalLong limit, OptionalLong remaining, Optional<Instant> reset,
         Optional<Instant> retryAfter) {
 
-    public static final RateLimitHeaders NONE =
-            new RateLimitHeaders(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty());
+    public static final RateLimitHeaders NONE = new RateLimitHeaders(OptionalLong.empty(), OptionalLong.empty(),
+            Optional.empty(), Optional.empty());
 
     public static RateLimitHeaders parse(Function<String, String> header, Instant now) {
         return new RateLimitHeaders(

@@ -44,6 +44,7 @@ class UpstreamBreaker {
 
     /** Carries an answer that counts as a failure through the breaker. */
     static final class Outage extends RuntimeException {
+
         private final transient UpstreamAnswer answer;
 
         Outage(UpstreamAnswer answer) {

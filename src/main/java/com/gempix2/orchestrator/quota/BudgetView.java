@@ -35,8 +35,8 @@ public record BudgetView(
         Instant nextProbeAt,
         boolean pausedByOperator) {
 
-    static final BudgetView UNKNOWN =
-            new BudgetView(false, 0, null, 0, 0, 0, null, 0, null, null, 0, null, null, null, null, false);
+    static final BudgetView UNKNOWN = new BudgetView(false, 0, null, 0, 0, 0, null, 0, null, null, 0, null, null, null,
+            null, false);
 
     public boolean submissionsPaused() {
         return submissionsPauseReason != null;

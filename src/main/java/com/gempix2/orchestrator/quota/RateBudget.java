@@ -66,7 +66,8 @@ public class RateBudget {
         this.config = config;
         this.clock = clock;
         Gauge.builder("gempix2.quota.limit", this, b -> b.last.effectiveLimit())
-                .description("Calls the account allows per window: Gempix2's limit once learned, else the configured one")
+                .description(
+                        "Calls the account allows per window: Gempix2's limit once learned, else the configured one")
                 .register(registry);
         Gauge.builder("gempix2.quota.used", this, b -> b.last.used())
                 .description("Calls made in the current window by every replica").register(registry);
@@ -140,7 +141,7 @@ public class RateBudget {
         }
         boolean windowProbe = state.firstContact(FORGET_AFTER) || state.learned(FORGET_AFTER) && left(state) <= reserve;
         long id = ((Number) em.createNativeQuery(
-                        "insert into rate_permit (taken_at, endpoint) values (?1, ?2) returning id")
+                "insert into rate_permit (taken_at, endpoint) values (?1, ?2) returning id")
                 .setParameter(1, now)
                 .setParameter(2, endpoint)
                 .getSingleResult()).longValue();
@@ -229,7 +230,7 @@ public class RateBudget {
         }
         try {
             QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                            "update rate_permit set answered_remaining = ?1, answered_reset = ?2 where id = ?3")
+                    "update rate_permit set answered_remaining = ?1, answered_reset = ?2 where id = ?3")
                     .setParameter(1, feedback.remaining())
                     .setParameter(2, feedback.remainingUntil())
                     .setParameter(3, permit.id())
@@ -271,7 +272,8 @@ public class RateBudget {
             QuotaState state = lockState();
             Instant now = clock.instant();
             for (Permit.Granted permit : permits) {
-                em.createNativeQuery("delete from rate_permit where id = ?1").setParameter(1, permit.id()).executeUpdate();
+                em.createNativeQuery("delete from rate_permit where id = ?1").setParameter(1, permit.id())
+                        .executeUpdate();
                 if (permit.probe()) {
                     // The probe was not sent: the next submission may probe at once.
                     state.nextProbeAt = now;
@@ -531,8 +533,8 @@ public class RateBudget {
         }
         // Counting stops at the share.
         long awaiting = ((Number) em.createNativeQuery("""
-                        select count(*) from (select 1 from job where status = 'SUBMITTED' and next_poll_at is not null
-                        limit ?1) polled""")
+                select count(*) from (select 1 from job where status = 'SUBMITTED' and next_poll_at is not null
+                limit ?1) polled""")
                 .setParameter(1, share)
                 .getSingleResult()).longValue();
         return (int) Math.min(share, awaiting);
@@ -554,7 +556,7 @@ public class RateBudget {
     private long takenSince(long id, Instant takenAt) {
         // By id as well as by time: ids are taken under the row lock, times come from each replica's clock.
         return ((Number) em.createNativeQuery(
-                        "select count(*) from rate_permit where id > ?2 or (taken_at >= ?1 and id <> ?2)")
+                "select count(*) from rate_permit where id > ?2 or (taken_at >= ?1 and id <> ?2)")
                 .setParameter(1, takenAt.minus(config.quota().margin()))
                 .setParameter(2, id)
                 .getSingleResult()).longValue();
@@ -585,7 +587,7 @@ public class RateBudget {
     /** When the {@code n}-th oldest permit of the current window frees its place (n counted from 1). */
     private Instant freeAt(Instant now, long n) {
         Object takenAt = em.createNativeQuery(
-                        "select taken_at from rate_permit where taken_at > ?1 order by taken_at offset ?2 limit 1")
+                "select taken_at from rate_permit where taken_at > ?1 order by taken_at offset ?2 limit 1")
                 .setParameter(1, windowStart(now))
                 .setParameter(2, Math.max(0, n - 1))
                 .getResultStream().findFirst().orElse(null);

@@ -57,7 +57,8 @@ class Outbox {
     @Transactional
     void renew(List<Long> ids, Instant until) {
         if (!ids.isEmpty()) {
-            em.createNativeQuery("update outbox_event set claimed_until = :until where id in (:ids) and sent_at is null")
+            em.createNativeQuery(
+                    "update outbox_event set claimed_until = :until where id in (:ids) and sent_at is null")
                     .setParameter("until", until)
                     .setParameter("ids", ids)
                     .executeUpdate();
@@ -124,7 +125,8 @@ class Outbox {
                 select count(*), min(created_at) from outbox_event where sent_at is null and set_aside_at is null""")
                 .getSingleResult();
         Instant oldest = instant(row[1]);
-        return new Backlog(((Number) row[0]).longValue(), oldest == null ? Duration.ZERO : Duration.between(oldest, now));
+        return new Backlog(((Number) row[0]).longValue(),
+                oldest == null ? Duration.ZERO : Duration.between(oldest, now));
     }
 
     record Backlog(long events, Duration oldestAge) {

@@ -109,15 +109,16 @@ public class Retention {
         Duration uploadsKept = sources.source().reuseFor().plus(config.uploads());
         return List.of(
                 // A finished job goes once its result is out; its requestId stays known in retired_request.
-                new Purge("job", """
-                        with gone as (
-                            delete from job where id in (
-                                select j.id from job j where j.finished_at < ?1 and not exists (
-                                    select 1 from outbox_event o where o.request_id = j.request_id and o.sent_at is null)
-                                order by j.id limit ?2 for update skip locked)
-                            returning request_id, payload_hash)
-                        insert into retired_request (request_id, payload_hash, retired_at)
-                        select request_id, payload_hash, ?3 from gone on conflict (request_id) do nothing""",
+                new Purge("job",
+                        """
+                                with gone as (
+                                    delete from job where id in (
+                                        select j.id from job j where j.finished_at < ?1 and not exists (
+                                            select 1 from outbox_event o where o.request_id = j.request_id and o.sent_at is null)
+                                        order by j.id limit ?2 for update skip locked)
+                                    returning request_id, payload_hash)
+                                insert into retired_request (request_id, payload_hash, retired_at)
+                                select request_id, payload_hash, ?3 from gone on conflict (request_id) do nothing""",
                         List.of(now.minus(config.jobs()), limit, now)),
                 new Purge("retired_request", """
                         delete from retired_request where request_id in (
@@ -131,17 +132,20 @@ public class Retention {
                         delete from webhook_delivery where id in (
                             select id from webhook_delivery where received_at < ?1 limit ?2)""",
                         List.of(now.minus(config.webhookDeliveries()), limit)),
-                new Purge("tenant_turn", """
-                        delete from tenant_turn where tenant in (
-                            select tenant from tenant_turn where last_served_at < ?1 limit ?2 for update skip locked)""",
+                new Purge("tenant_turn",
+                        """
+                                delete from tenant_turn where tenant in (
+                                    select tenant from tenant_turn where last_served_at < ?1 limit ?2 for update skip locked)""",
                         List.of(now.minus(config.tenantTurns()), limit)),
-                new Purge("uploaded_source", """
-                        delete from uploaded_source where sha256 in (
-                            select sha256 from uploaded_source where uploaded_at < ?1 limit ?2 for update skip locked)""",
+                new Purge("uploaded_source",
+                        """
+                                delete from uploaded_source where sha256 in (
+                                    select sha256 from uploaded_source where uploaded_at < ?1 limit ?2 for update skip locked)""",
                         List.of(now.minus(uploadsKept), limit)),
-                new Purge("early_cancel", """
-                        delete from early_cancel where request_id in (
-                            select request_id from early_cancel where received_at < ?1 limit ?2 for update skip locked)""",
+                new Purge("early_cancel",
+                        """
+                                delete from early_cancel where request_id in (
+                                    select request_id from early_cancel where received_at < ?1 limit ?2 for update skip locked)""",
                         List.of(now.minus(config.earlyCancels()), limit)));
     }
 

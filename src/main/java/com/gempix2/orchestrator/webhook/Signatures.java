@@ -21,6 +21,7 @@ final class Signatures {
 
     /** What a webhook's signature came to: signed and verified (with its delivery id), or not signed at all. */
     record Check(boolean signed, String deliveryId) {
+
         static final Check UNSIGNED = new Check(false, null);
     }
 

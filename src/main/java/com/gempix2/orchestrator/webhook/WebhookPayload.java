@@ -52,7 +52,7 @@ record WebhookPayload(String event, String uuid, Outcome outcome) {
     }
 
     private static String failureMessage(JsonNode body) {
-        for (String field : new String[] {"error", "message", "msg"}) {
+        for (String field : new String[]{"error", "message", "msg"}) {
             if (body.path(field).isTextual() && !body.path(field).asText().isBlank()) {
                 return body.path(field).asText();
             }

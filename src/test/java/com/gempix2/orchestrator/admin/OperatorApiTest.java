@@ -47,7 +47,7 @@ class OperatorApiTest {
 
     @Test
     void everyRouteWantsAToken() {
-        for (String path : new String[] {"/api/v1/jobs?status=queued", "/api/v1/jobs/x", "/api/v1/upstream",
+        for (String path : new String[]{"/api/v1/jobs?status=queued", "/api/v1/jobs/x", "/api/v1/upstream",
                 "/api/v1/results/set-aside"}) {
             Operator.anonymous().get(path).then().statusCode(401).header("WWW-Authenticate", "Bearer")
                     .body("code", equalTo("unauthorized"));
@@ -59,7 +59,7 @@ class OperatorApiTest {
 
     @Test
     void thePublicPortHasNoOperatorApiAndTheOperatorPortNoWebhook() {
-        for (String path : new String[] {"/api/v1/upstream", "//api/v1/upstream", "/api/../api/v1/upstream",
+        for (String path : new String[]{"/api/v1/upstream", "//api/v1/upstream", "/api/../api/v1/upstream",
                 "/api;x/v1/upstream", "/api/v1;x/upstream", "/%61pi/v1/upstream", "/api%2Fv1/upstream"}) {
             given().urlEncodingEnabled(false).auth().oauth2(Operator.TOKEN).get(path).then().statusCode(404);
             given().urlEncodingEnabled(false).get(path).then().statusCode(404);
@@ -78,7 +78,7 @@ class OperatorApiTest {
         Operator.anonymous().auth().oauth2(Operator.VIEWER_TOKEN).get("/api/v1/upstream").then().statusCode(200);
         Operator.anonymous().auth().oauth2(Operator.VIEWER_TOKEN).get("/api/v1/jobs/{id}", finished).then()
                 .statusCode(200);
-        for (String change : new String[] {"/api/v1/upstream/pause", "/api/v1/upstream/resume",
+        for (String change : new String[]{"/api/v1/upstream/pause", "/api/v1/upstream/resume",
                 "/api/v1/jobs/" + finished + "/cancel", "/api/v1/jobs/" + finished + "/retry",
                 "/api/v1/results/" + finished + "/retry"}) {
             Operator.anonymous().auth().oauth2(Operator.VIEWER_TOKEN).post(change).then().statusCode(403)
@@ -107,10 +107,13 @@ class OperatorApiTest {
 
         List<String> audit = await().atMost(Duration.ofSeconds(10)).until(() -> auditLines(),
                 lines -> lines.stream().anyMatch(l -> l.contains("target=" + finished)));
-        assertTrue(audit.stream().anyMatch(l -> l.contains("who=ops-test action=pause target=- outcome=done status=200 at=")));
+        assertTrue(audit.stream()
+                .anyMatch(l -> l.contains("who=ops-test action=pause target=- outcome=done status=200 at=")));
         assertTrue(audit.stream().anyMatch(l -> l.contains("who=ops-test action=resume target=- outcome=done")));
-        assertTrue(audit.stream().anyMatch(l -> l.contains("who=grafana-test action=pause target=- outcome=forbidden status=403")));
-        assertTrue(audit.stream().anyMatch(l -> l.contains("who=anonymous action=pause target=- outcome=unauthorized status=401")));
+        assertTrue(audit.stream()
+                .anyMatch(l -> l.contains("who=grafana-test action=pause target=- outcome=forbidden status=403")));
+        assertTrue(audit.stream()
+                .anyMatch(l -> l.contains("who=anonymous action=pause target=- outcome=unauthorized status=401")));
         assertTrue(audit.stream().anyMatch(l -> l.contains("who=ops-test action=retry target=" + finished
                 + " outcome=refused status=409")));
         assertEquals(pausesBefore + 1, count("pause", "done"));
@@ -161,7 +164,8 @@ class OperatorApiTest {
 
     private static String rejectedJob() {
         String id = "admin-" + UUID.randomUUID();
-        KafkaTopics.send(id, "{\"requestId\": \"" + id + "\", \"generationType\": \"text_to_image\", \"prompt\": \" \"}");
+        KafkaTopics.send(id,
+                "{\"requestId\": \"" + id + "\", \"generationType\": \"text_to_image\", \"prompt\": \" \"}");
         await().until(() -> "rejected".equals(Operator.status(id)));
         return id;
     }

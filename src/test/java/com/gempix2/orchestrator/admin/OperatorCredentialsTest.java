@@ -29,8 +29,9 @@ class OperatorCredentialsTest {
     @Test
     void aMalformedEntryStopsTheStartWithoutShowingItsSecret() {
         String secret = "Zm9vYmFyYmF6cXV4cXV1eA";
-        for (String entry : new String[] {secret, "alice:admin:" + secret, "al ice:viewer:" + secret,
-                "alice:viewer:" + " ".repeat(20) + "short", secret + ":alice:operator", "bob2:operator:secret-of-bob-00001"}) {
+        for (String entry : new String[]{secret, "alice:admin:" + secret, "al ice:viewer:" + secret,
+                "alice:viewer:" + " ".repeat(20) + "short", secret + ":alice:operator",
+                "bob2:operator:secret-of-bob-00001"}) {
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                     () -> OperatorCredentials.parse(List.of("bob:viewer:secret-of-bob-00001", entry)), entry);
             assertTrue(refused.getMessage().startsWith("GEMPIX2_OPERATOR_TOKENS entry 2"), refused.getMessage());

@@ -42,7 +42,8 @@ final class CpuMeter {
             return "CPU not measured (no /proc)";
         }
         return end.entrySet().stream()
-                .map(e -> String.format("%s %.2f", e.getKey(), (e.getValue() - start.getOrDefault(e.getKey(), 0.0)) / elapsed))
+                .map(e -> String.format("%s %.2f", e.getKey(),
+                        (e.getValue() - start.getOrDefault(e.getKey(), 0.0)) / elapsed))
                 .collect(Collectors.joining(", ")) + " cores (of " + Runtime.getRuntime().availableProcessors() + ")";
     }
 

@@ -48,7 +48,8 @@ class IntakeBenchmark {
             double seconds = Duration.between(first, Instant.now()).toMillis() / 1000.0;
             String row = String.format("%-10s %-10d %-10.1f %-10.0f %s", "1", REQUESTS, seconds,
                     (REQUESTS - storedAtFirst) / seconds, cpu.cores());
-            String table = String.format("%-10s %-10s %-10s %-10s %s", "replicas", "requests", "seconds", "stored/s", "CPU")
+            String table = String.format("%-10s %-10s %-10s %-10s %s", "replicas", "requests", "seconds", "stored/s",
+                    "CPU")
                     + "\n" + row + "\n";
             System.out.print(table);
             Path out = Files.createDirectories(Path.of("target", "benchmark")).resolve("intake.txt");

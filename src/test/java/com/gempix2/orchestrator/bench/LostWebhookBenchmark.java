@@ -45,6 +45,7 @@ class LostWebhookBenchmark {
 
     private record Row(String generation, String webhooks, String client, double callsPerImage, double pollsPerJob,
             Duration median, Duration p90) {
+
         String format() {
             return String.format("%-10s %-9s %-22s %-15.2f %-13.2f %-14s %-10s", generation, webhooks, client,
                     callsPerImage, pollsPerJob, seconds(median), seconds(p90));
@@ -152,7 +153,7 @@ class LostWebhookBenchmark {
                 JsonNode status = send(http, HttpRequest.newBuilder(URI.create(api + "/image-status/" + uuid)).GET());
                 String state = status.path("data").path("status").asText();
                 if (state.equals("completed") || state.equals("failed")) {
-                    over.complete(new long[] {calls + 1, Duration.between(end, Instant.now()).toMillis()});
+                    over.complete(new long[]{calls + 1, Duration.between(end, Instant.now()).toMillis()});
                 } else {
                     pollLater(http, timer, api, uuid, end, calls + 1, over);
                 }

@@ -168,7 +168,8 @@ class QuotaBenchmark {
     private static int windowsAllowed(Knobs.WindowMode mode, Instant start, Instant end) {
         long windowMillis = WINDOW.toMillis();
         if (mode == Knobs.WindowMode.ALIGNED) {
-            return (int) (Math.floorDiv(end.toEpochMilli() - 1, windowMillis) - Math.floorDiv(start.toEpochMilli(), windowMillis) + 1);
+            return (int) (Math.floorDiv(end.toEpochMilli() - 1, windowMillis)
+                    - Math.floorDiv(start.toEpochMilli(), windowMillis) + 1);
         }
         return (int) ((Duration.between(start, end).toMillis() + windowMillis - 1) / windowMillis);
     }
@@ -187,7 +188,8 @@ class QuotaBenchmark {
     static void sleepUntil(Instant when) {
         // A benchmark, not a test: it waits for wall-clock windows to pass.
         Duration left = Duration.between(Instant.now(), when);
-        await().atMost(left.isNegative() ? Duration.ofSeconds(5) : left.plusSeconds(5)).pollInterval(Duration.ofMillis(50))
+        await().atMost(left.isNegative() ? Duration.ofSeconds(5) : left.plusSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> !Instant.now().isBefore(when));
     }
 }

@@ -108,11 +108,13 @@ class RetentionBenchmark {
         Instant start = Instant.now();
         rig.postAll(requests);
         String done = "select count(*) from job where request_id like '" + prefix + "%' and status = 'COMPLETED'";
-        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200)).until(() -> rig.count(done) == BURST);
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> rig.count(done) == BURST);
         return new Phase(label, Duration.between(start, Instant.now()).toMillis() / 1000.0, cpu.cores());
     }
 
     private record Phase(String label, double seconds, String cpu) {
+
         String row(long oldJobsLeft) {
             return String.format("%-28s %-10.1f %-10.0f %-12d %s%n", label, seconds, BURST / seconds, oldJobsLeft, cpu);
         }

@@ -132,7 +132,7 @@ class ReplicaChaos {
     void gempix2Answering5000ForTwoMinutes() {
         Tally tally = run("upstream", 2000, Duration.ofSeconds(60), () -> {
             pause(Duration.ofSeconds(5));
-            for (String endpoint : new String[] {"generate", "status"}) {
+            for (String endpoint : new String[]{"generate", "status"}) {
                 RestAssured.given().contentType(ContentType.JSON)
                         .body(Map.of("endpoint", endpoint, "code", 5000, "count", 1_000_000))
                         .post(rig.simulatorBaseUrl() + "/sim/faults").then().statusCode(200);
@@ -223,7 +223,8 @@ class ReplicaChaos {
 
         static Tally of(String name, String prefix, int requests, List<ResultWatch.Seen> seen, JsonNode generations,
                 Instant recovered) {
-            Map<String, List<ResultWatch.Seen>> byKey = seen.stream().collect(Collectors.groupingBy(ResultWatch.Seen::key));
+            Map<String, List<ResultWatch.Seen>> byKey = seen.stream()
+                    .collect(Collectors.groupingBy(ResultWatch.Seen::key));
             long repeated = byKey.values().stream().mapToLong(list -> list.size() - 1).sum();
             boolean identical = byKey.values().stream().allMatch(list -> list.stream().map(ReplicaChaos::fingerprint)
                     .distinct().count() == 1);
@@ -239,14 +240,18 @@ class ReplicaChaos {
             }
             Instant last = seen.stream().map(ResultWatch.Seen::arrivedAt).max(Instant::compareTo).orElse(recovered);
             Duration after = last.isAfter(recovered) ? Duration.between(recovered, last) : Duration.ZERO;
-            return new Tally(name, requests, requests - byKey.size(), repeated, identical, madeForCase - generated.size(),
+            return new Tally(name, requests, requests - byKey.size(), repeated, identical,
+                    madeForCase - generated.size(),
                     failed, after);
         }
 
         String row() {
-            return "| " + name + " | " + requests + " | " + lost + " | " + repeated + " (" + (repeatsIdentical ? "yes" : "NO")
-                    + ") | " + extraGenerations + " | " + failed + " | " + String.format("%.1f s", lastResultAfterRecovery
-                            .toMillis() / 1000.0) + " |";
+            return "| " + name + " | " + requests + " | " + lost + " | " + repeated + " ("
+                    + (repeatsIdentical ? "yes" : "NO")
+                    + ") | " + extraGenerations + " | " + failed + " | "
+                    + String.format("%.1f s", lastResultAfterRecovery
+                            .toMillis() / 1000.0)
+                    + " |";
         }
 
         /** The correctness targets; the drain time is reported, not asserted (the README states it as measured). */
@@ -255,7 +260,8 @@ class ReplicaChaos {
                     () -> assertEquals(0, lost, "lost"),
                     () -> assertTrue(repeatsIdentical, "every repeat is the same bytes with the same ce_id"),
                     () -> assertTrue(repeated == 0 || kills > 0, "results repeat only after a kill: " + repeated),
-                    () -> assertTrue(extraGenerations <= kills, "extra generations " + extraGenerations + " > kills " + kills),
+                    () -> assertTrue(extraGenerations <= kills,
+                            "extra generations " + extraGenerations + " > kills " + kills),
                     () -> assertEquals(0, failed, "failed jobs"));
         }
     }

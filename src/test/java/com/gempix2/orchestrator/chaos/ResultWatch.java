@@ -61,7 +61,8 @@ final class ResultWatch implements AutoCloseable {
             while (true) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     Header ceId = record.headers().lastHeader("ce_id");
-                    Seen one = new Seen(record.key(), ceId == null ? null : new String(ceId.value(), StandardCharsets.UTF_8),
+                    Seen one = new Seen(record.key(),
+                            ceId == null ? null : new String(ceId.value(), StandardCharsets.UTF_8),
                             record.value(), Instant.now());
                     synchronized (this) {
                         seen.add(one);

@@ -76,6 +76,7 @@ class SourceImagesTest {
 
     private static SourceImages fetcher(boolean allowPrivate, boolean allowHttp) {
         return new SourceImages(new SourceConfig() {
+
             public boolean allowPrivate() {
                 return allowPrivate;
             }
@@ -86,6 +87,7 @@ class SourceImagesTest {
 
             public Source source() {
                 return new Source() {
+
                     public long maxBytes() {
                         return 1000;
                     }
@@ -189,8 +191,8 @@ class SourceImagesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"10.1.2.3", "172.16.0.1", "192.168.0.1", "127.0.0.1", "169.254.169.254", "100.64.0.1",
-        "0.0.0.0", "::1", "fd00::1", "fe80::1", "198.18.0.1", "::ffff:10.0.0.1", "::7f00:1", "64:ff9b::a00:1",
-        "2002:c0a8:101::1"})
+            "0.0.0.0", "::1", "fd00::1", "fe80::1", "198.18.0.1", "::ffff:10.0.0.1", "::7f00:1", "64:ff9b::a00:1",
+            "2002:c0a8:101::1"})
     void internalAddressesAreRecognised(String address) throws IOException {
         assertTrue(SourceImages.internal(InetAddress.getByName(address)), address);
     }

@@ -53,7 +53,8 @@ class BreakerTest extends FreshAccountTest {
     void failingUpstreamOpensTheCircuitAndOneProbeClosesIt() {
         double refusedBefore = refusedByOpenCircuit();
         Simulator.fault("generate", 5000, 502, 20, "html");
-        List<String> ids = IntStream.range(0, 6).mapToObj(i -> post(newId("breaker"), "after the outage " + i)).toList();
+        List<String> ids = IntStream.range(0, 6).mapToObj(i -> post(newId("breaker"), "after the outage " + i))
+                .toList();
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get(UPSTREAM_HEALTH).then()
                 .statusCode(503).body("checks.find { it.name == 'gempix2' }.data.circuitBreaker", equalTo("open")));
@@ -69,7 +70,8 @@ class BreakerTest extends FreshAccountTest {
         // A call that failed while the circuit was open or probing is not the job's attempt; no attempt without a call.
         assertTrue(attempts <= Simulator.calls("generate"), attempts + " attempts, " + Simulator.calls("generate")
                 + " calls");
-        given().get(UPSTREAM_HEALTH).then().body("checks.find { it.name == 'gempix2' }.data.circuitBreaker", equalTo("closed"));
+        given().get(UPSTREAM_HEALTH).then().body("checks.find { it.name == 'gempix2' }.data.circuitBreaker",
+                equalTo("closed"));
     }
 
     @Test

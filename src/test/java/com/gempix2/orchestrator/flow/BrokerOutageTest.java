@@ -46,9 +46,10 @@ class BrokerOutageTest extends FreshAccountTest {
         // Long enough generations that the broker is down before their webhooks come.
         Simulator.knobs(Map.of("processingMillis", 4000));
         List<String> ids = IntStream.range(0, 20).mapToObj(i -> newId("outage-" + i)).toList();
-        KafkaTopics.sendAll("gempix2-requests", ids.stream()
-                .<Map.Entry<String, String>>map(id -> Map.entry(id, Requests.textToImage(id, "while the broker is away")))
-                .toList());
+        KafkaTopics.sendAll("gempix2-requests",
+                ids.stream().<Map.Entry<String, String>>map(
+                        id -> Map.entry(id, Requests.textToImage(id, "while the broker is away")))
+                        .toList());
         await().atMost(Duration.ofSeconds(30)).until(() -> submitted(ids) == ids.size());
         long webhooksFailedBefore = Simulator.counters().path("webhooksFailed").asLong();
         double publishFailuresBefore = publishFailures();

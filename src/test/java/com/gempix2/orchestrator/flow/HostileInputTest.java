@@ -44,20 +44,23 @@ class HostileInputTest {
     @Test
     void hostileMessagesGetTheirAnswersAndTheConsumerKeepsGoing() {
         String tooLarge = newId("too-large");
-        KafkaTopics.send(tooLarge, "{\"requestId\": \"" + tooLarge + "\", \"prompt\": \"" + "x".repeat(300_000) + "\"}");
+        KafkaTopics.send(tooLarge,
+                "{\"requestId\": \"" + tooLarge + "\", \"prompt\": \"" + "x".repeat(300_000) + "\"}");
         String deep = newId("deep");
         KafkaTopics.send(deep, "{\"requestId\": \"" + deep + "\", \"n\": " + "[".repeat(5000) + "]".repeat(5000) + "}");
         String wrongType = newId("wrong-type");
         KafkaTopics.send(wrongType, "{\"requestId\": \"" + wrongType + "\", \"generationType\": \"text_to_image\", "
                 + "\"prompt\": [\"a\", \"list\"]}");
         String hugeMetadata = newId("huge-metadata");
-        KafkaTopics.send(hugeMetadata, "{\"requestId\": \"" + hugeMetadata + "\", \"generationType\": \"text_to_image\", "
-                + "\"prompt\": \"p\", \"metadata\": {\"blob\": \"" + "m".repeat(20_000) + "\"}}");
+        KafkaTopics.send(hugeMetadata,
+                "{\"requestId\": \"" + hugeMetadata + "\", \"generationType\": \"text_to_image\", "
+                        + "\"prompt\": \"p\", \"metadata\": {\"blob\": \"" + "m".repeat(20_000) + "\"}}");
         String nul = newId("nul");
         KafkaTopics.send(nul, "{\"requestId\": \"" + nul + "\", \"generationType\": \"text_to_image\", "
                 + "\"prompt\": \"a\\u0000b\"}");
         String unknownFields = newId("unknown-fields");
-        KafkaTopics.send(unknownFields, "{\"requestId\": \"" + unknownFields + "\", \"generationType\": \"text_to_image\", "
+        KafkaTopics.send(unknownFields, "{\"requestId\": \"" + unknownFields
+                + "\", \"generationType\": \"text_to_image\", "
                 + "\"prompt\": \"extra fields are ignored\", \"colour\": \"blue\", \"__proto__\": {\"admin\": true}}");
 
         assertTrue(awaitDeadLetter(tooLarge).get(0).headers().get("dead-letter-reason").contains("over the limit"));
@@ -129,9 +132,11 @@ class HostileInputTest {
         Operator.api().get("/api/v1/jobs/" + sentinel).then().statusCode(404);
 
         // The access log is written once an answer has gone out: the sentinel call after the webhooks shows it is.
-        String log = await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(Path.of("target", "quarkus-test.log")),
+        String log = await().atMost(Duration.ofSeconds(10)).until(
+                () -> Files.readString(Path.of("target", "quarkus-test.log")),
                 text -> text.contains(sentinel));
-        assertFalse(log.contains("POST /webhooks/gempix2"), "webhook calls are not access-logged: a flood would fill it");
+        assertFalse(log.contains("POST /webhooks/gempix2"),
+                "webhook calls are not access-logged: a flood would fill it");
         assertFalse(log.contains(canary), "a refused token is not logged");
         assertFalse(log.contains("test-token-2") || log.contains("test-token-1"), "an accepted token is not logged");
         assertEquals(refusedBefore + 1, registry.find("gempix2.webhooks").tag("outcome", "unauthorized").counters()
@@ -148,8 +153,8 @@ class HostileInputTest {
     @Test
     void pathTricksMeetTheSameTokenCheck() {
         String forged = "{\"event\": \"images.failed\", \"uuid\": \"u-trick\"}";
-        for (String path : new String[] {"/webhooks/%67empix2", "//webhooks/gempix2", "/x/../webhooks/gempix2",
-            "/webhooks/gempix2/", "/WEBHOOKS/gempix2"}) {
+        for (String path : new String[]{"/webhooks/%67empix2", "//webhooks/gempix2", "/x/../webhooks/gempix2",
+                "/webhooks/gempix2/", "/WEBHOOKS/gempix2"}) {
             int status = given().urlEncodingEnabled(false).contentType(ContentType.JSON).body(forged)
                     .post(path).then().extract().statusCode();
             assertTrue(status == 401 || status == 404 || status == 405, path + " answered " + status);

@@ -69,7 +69,8 @@ class LostWebhookTest extends FreshAccountTest {
             JsonNode result = awaitResult(id).json();
             assertEquals("poll", result.path("completedVia").asText());
             int polls = Simulator.polls(result.path("uuid").asText());
-            assertTrue(polls >= 1 && polls <= 2, polls + " polls for one lost webhook, overdue after " + overdue + " s");
+            assertTrue(polls >= 1 && polls <= 2,
+                    polls + " polls for one lost webhook, overdue after " + overdue + " s");
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             given().get(MANAGEMENT + "/q/metrics").then().body(containsString("gempix2_webhooks_stopped 1.0"));
@@ -90,9 +91,10 @@ class LostWebhookTest extends FreshAccountTest {
     private List<String> postSquares(String what, int count) {
         return IntStream.range(0, count).mapToObj(i -> {
             String id = newId("square-" + what);
-            KafkaTopics.send(id, """
-                    {"requestId": "%s", "generationType": "text_to_image", "prompt": "a square %s", "aspectRatio": "1:1"}"""
-                    .formatted(id, id));
+            KafkaTopics.send(id,
+                    """
+                            {"requestId": "%s", "generationType": "text_to_image", "prompt": "a square %s", "aspectRatio": "1:1"}"""
+                            .formatted(id, id));
             return id;
         }).toList();
     }

@@ -51,7 +51,8 @@ class OrderTest extends FreshAccountTest {
         String urgent = send(newId("urgent"), "urgent-" + run, "high");
         List<String> all = new ArrayList<>(flood);
         all.addAll(List.of(low, single, urgent));
-        await().atMost(Duration.ofSeconds(15)).until(() -> all.stream().allMatch(id -> "queued".equals(Operator.status(id))));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> all.stream().allMatch(id -> "queued".equals(Operator.status(id))));
 
         Operator.resume();
         all.forEach(id -> assertEquals("completed", awaitResult(id).json().path("status").asText()));

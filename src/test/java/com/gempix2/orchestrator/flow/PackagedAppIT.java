@@ -53,7 +53,8 @@ class PackagedAppIT {
         for (Path jar : jars) {
             try (JarFile entries = new JarFile(jar.toFile())) {
                 List<String> simulator = entries.stream().map(entry -> entry.getName())
-                        .filter(name -> name.startsWith("com/gempix2/orchestrator/simulator/") && name.endsWith(".class"))
+                        .filter(name -> name.startsWith("com/gempix2/orchestrator/simulator/")
+                                && name.endsWith(".class"))
                         .toList();
                 assertEquals(List.of(), simulator, jar + " holds the simulator");
             }

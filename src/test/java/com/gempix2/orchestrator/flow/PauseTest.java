@@ -74,7 +74,8 @@ class PauseTest extends FreshAccountTest {
 
     @Test
     void operatorPauseHoldsSubmissionsUntilTheOperatorResumes() {
-        Operator.anonymous().post("/api/v1/upstream/pause").then().statusCode(401).body("code", equalTo("unauthorized"));
+        Operator.anonymous().post("/api/v1/upstream/pause").then().statusCode(401).body("code",
+                equalTo("unauthorized"));
         Operator.anonymous().auth().oauth2("wrong").post("/api/v1/upstream/pause").then().statusCode(401);
         Operator.pause();
         String id = post(newId("held"), "held by an operator");
@@ -82,7 +83,8 @@ class PauseTest extends FreshAccountTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Operator.status(id).equals("queued"));
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                 .until(() -> Simulator.calls("generate") == 0);
-        upstreamHealth().statusCode(503).body("checks.find { it.name == 'gempix2' }.data.reason", containsString("operator"));
+        upstreamHealth().statusCode(503).body("checks.find { it.name == 'gempix2' }.data.reason",
+                containsString("operator"));
 
         Operator.resume();
         assertEquals("completed", awaitResult(id).json().path("status").asText());

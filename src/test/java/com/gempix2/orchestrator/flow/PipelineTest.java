@@ -195,7 +195,7 @@ class PipelineTest extends FreshAccountTest {
     void unparseableMessageIsDeadLetteredAndTheNextOneStillCompletes() {
         String marker = newId("garbage");
         KafkaTopics.send("k", "{not json " + marker);
-        KafkaTopics.send("k", new byte[] {(byte) 0xC3, (byte) 0x28, '{', '}'});
+        KafkaTopics.send("k", new byte[]{(byte) 0xC3, (byte) 0x28, '{', '}'});
         String id = post(newId("after-garbage"), "still working");
 
         Received dead = Requests.awaitDeadLetter(marker).get(0);

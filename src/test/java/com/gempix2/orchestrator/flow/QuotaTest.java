@@ -46,6 +46,7 @@ class QuotaTest extends FreshAccountTest {
      * within the test and the service must learn them from the headers.
      */
     public static class FourSecondWindows implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gempix2.quota.margin", "100ms");
@@ -100,7 +101,8 @@ class QuotaTest extends FreshAccountTest {
         awaitMetrics("gempix2_quota_learned 0.0", "gempix2_quota_limit 100000.0");
 
         Simulator.knobs(Map.of("rateLimitHeaders", true));
-        assertEquals("completed", awaitResult(post(newId("headers-back"), "learned again")).json().path("status").asText());
+        assertEquals("completed",
+                awaitResult(post(newId("headers-back"), "learned again")).json().path("status").asText());
         awaitMetrics("gempix2_quota_learned 1.0", "gempix2_quota_limit 5.0");
         assertEquals(0, Simulator.counters().path("rateLimited").asInt());
     }

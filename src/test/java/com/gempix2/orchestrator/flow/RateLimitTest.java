@@ -37,6 +37,7 @@ class RateLimitTest {
 
     /** The service knows the account allows 3 calls an hour; the test tells the simulator the same. */
     public static class ThreeCallsAnHour implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gempix2.rate-limit-per-hour", "3");

@@ -33,7 +33,7 @@ class SourceImageTest extends FreshAccountTest {
         String first = send(newId("b64"), "{\"base64\": \"" + image + "\", \"contentType\": \"image/png\"}");
         String second = send(newId("b64"), "{\"base64\": \"" + image + "\", \"contentType\": \"image/png\"}");
 
-        for (String id : new String[] {first, second}) {
+        for (String id : new String[]{first, second}) {
             JsonNode result = awaitResult(id).json();
             assertEquals("completed", result.path("status").asText());
             assertEquals(1, result.path("attempts").asInt(), "the upload is not an attempt of the generation");
@@ -63,7 +63,7 @@ class SourceImageTest extends FreshAccountTest {
         String inline = send(newId("svg"), "{\"base64\": \"" + notAnImage + "\", \"contentType\": \"image/png\"}");
         String missing = send(newId("404"), "{\"url\": \"" + Simulator.base() + "/files/no-such-image.png\"}");
 
-        for (String id : new String[] {inline, missing}) {
+        for (String id : new String[]{inline, missing}) {
             JsonNode result = awaitResult(id).json();
             assertEquals("rejected", result.path("status").asText());
             assertEquals(9005, result.path("error").path("code").asInt());

@@ -146,7 +146,8 @@ class SourceIsolationTest extends FreshAccountTest {
                 + "\", \"contentType\": \"image/png\"}");
         String small = newId("under-cap");
         send(small, "capped-tenant", "\"sourceImage\": {\"base64\": \""
-                + Base64.getEncoder().encodeToString(SourceImageTest.png(small)) + "\", \"contentType\": \"image/png\"}");
+                + Base64.getEncoder().encodeToString(SourceImageTest.png(small))
+                + "\", \"contentType\": \"image/png\"}");
 
         JsonNode rejected = awaitResult(tooMuch).json();
         assertEquals("rejected", rejected.path("status").asText());

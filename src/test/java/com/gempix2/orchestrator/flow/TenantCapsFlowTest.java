@@ -44,8 +44,8 @@ class TenantCapsFlowTest extends FreshAccountTest {
         String tenant = "crowd-" + UUID.randomUUID();
         Operator.pause();
         List<String> ids = IntStream.range(0, 65).mapToObj(i -> newId("crowd")).toList();
-        KafkaTopics.sendAll("gempix2-requests", ids.stream()
-                .<Map.Entry<String, String>>map(id -> Map.entry(id, request(id, tenant))).toList());
+        KafkaTopics.sendAll("gempix2-requests",
+                ids.stream().<Map.Entry<String, String>>map(id -> Map.entry(id, request(id, tenant))).toList());
 
         List<JsonNode> rejected = ids.stream()
                 .map(id -> await().atMost(Duration.ofSeconds(30)).until(() -> resultOrQueued(id), r -> r != null))
@@ -69,8 +69,8 @@ class TenantCapsFlowTest extends FreshAccountTest {
         String tenant = "wide-" + UUID.randomUUID();
         Simulator.knobs(Map.of("processingMillis", 2000));
         List<String> ids = IntStream.range(0, 40).mapToObj(i -> newId("wide")).toList();
-        KafkaTopics.sendAll("gempix2-requests", ids.stream()
-                .<Map.Entry<String, String>>map(id -> Map.entry(id, request(id, tenant))).toList());
+        KafkaTopics.sendAll("gempix2-requests",
+                ids.stream().<Map.Entry<String, String>>map(id -> Map.entry(id, request(id, tenant))).toList());
 
         AtomicLong most = new AtomicLong();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {

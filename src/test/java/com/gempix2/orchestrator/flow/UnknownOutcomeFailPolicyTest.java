@@ -35,6 +35,7 @@ class UnknownOutcomeFailPolicyTest extends FreshAccountTest {
 
     /** A second charge is worse than a lost request, for this operator. */
     public static class FailPolicy implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gempix2.submit-unknown-policy", "fail");

@@ -46,6 +46,7 @@ class WebhookSecurityTest extends FreshAccountTest {
 
     /** Signed webhooks verified, unsigned completions confirmed, images only from the simulator's host. */
     public static class Hardened implements QuarkusTestProfile {
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gempix2.webhook-signing-secret", SECRET,

@@ -67,7 +67,8 @@ class HostileRequestsTest {
     void anyTextGetsAnAnswer() {
         Random random = Fuzz.random("text");
         for (int i = 0; i < 1000; i++) {
-            assertAnswered(parser.parse("k", Fuzz.string(random, 200).getBytes(StandardCharsets.UTF_8)), "text case " + i);
+            assertAnswered(parser.parse("k", Fuzz.string(random, 200).getBytes(StandardCharsets.UTF_8)),
+                    "text case " + i);
         }
     }
 

@@ -20,7 +20,8 @@ import com.gempix2.orchestrator.job.Priority;
 class RequestParserTest {
 
     record Rules(int promptMaxLength, int maxMessageBytes, int metadataMaxBytes, boolean allowHttp)
-            implements IntakeConfig {
+            implements
+                IntakeConfig {
     }
 
     private final RequestParser parser = new RequestParser(new Rules(20, 4096, 64, false));
@@ -49,7 +50,8 @@ class RequestParserTest {
     void aRecordKeyOverOneKibibyteIsNamedAndTheResultGoesUnderTheRequestId() {
         String json = "{\"requestId\":\"r1\",\"generationType\":\"text_to_image\",\"prompt\":\"a cat\"}";
         // 1024 bytes is the limit, counted in UTF-8: 342 three-byte characters are 1026 bytes.
-        assertInstanceOf(ParsedRequest.Valid.class, parser.parse("k".repeat(1024), json.getBytes(StandardCharsets.UTF_8)));
+        assertInstanceOf(ParsedRequest.Valid.class,
+                parser.parse("k".repeat(1024), json.getBytes(StandardCharsets.UTF_8)));
         ParsedRequest.Invalid over = assertInstanceOf(ParsedRequest.Invalid.class,
                 parser.parse("\u20ac".repeat(342), json.getBytes(StandardCharsets.UTF_8)));
         assertTrue(over.message().startsWith("key:"), over.message());
@@ -92,28 +94,28 @@ class RequestParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "{\"requestId\":\"r\",\"prompt\":\"p\"}|generationType: required",
-        "{\"requestId\":\"r\",\"generationType\":\"video\",\"prompt\":\"p\"}|generationType: must be one of",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\"}|prompt: required",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"  \"}|prompt: must not be blank",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":7}|prompt: must be a string",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"123456789012345678901\"}|prompt: longer than 20",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"aspectRatio\":\"4:3\"}|aspectRatio: must be one of",
-        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\"}|imageUrl: required for image_to_image",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"imageUrl\":\"http://a.example/x\"}|imageUrl: must be an absolute https URL",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"imageUrl\":\"/relative\"}|imageUrl: must be an absolute https URL",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"priority\":\"urgent\"}|priority: must be one of",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"tenant\":\"\"}|tenant: must not be blank",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"deadline\":\"tomorrow\"}|deadline: must be an ISO-8601 instant",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"metadata\":[1]}|metadata: must be a JSON object",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"metadata\":{\"k\":\"0123456789012345678901234567890123456789012345678901234567890\"}}|metadata: larger than 64",
-        "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"url\":\"https://x.example/a.png\"}}|sourceImage: only for image_to_image",
-        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":\"https://x.example/a.png\"}|sourceImage: must be an object",
-        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{}}|sourceImage: needs exactly one of url and base64",
-        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"url\":\"http://x.example/a.png\"}}|sourceImage.url: must be an absolute https URL",
-        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"base64\":\"%%%\",\"contentType\":\"image/png\"}}|sourceImage.base64: not valid base64",
-        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"base64\":\"iVBORw0KGgo=\",\"contentType\":\"image/gif\"}}|sourceImage.contentType: must be one of",
-        "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"imageUrl\":\"https://x.example/a.png\",\"sourceImage\":{\"url\":\"https://x.example/a.png\"}}|sourceImage: give sourceImage or imageUrl/imageKey, not both",
+            "{\"requestId\":\"r\",\"prompt\":\"p\"}|generationType: required",
+            "{\"requestId\":\"r\",\"generationType\":\"video\",\"prompt\":\"p\"}|generationType: must be one of",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\"}|prompt: required",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"  \"}|prompt: must not be blank",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":7}|prompt: must be a string",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"123456789012345678901\"}|prompt: longer than 20",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"aspectRatio\":\"4:3\"}|aspectRatio: must be one of",
+            "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\"}|imageUrl: required for image_to_image",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"imageUrl\":\"http://a.example/x\"}|imageUrl: must be an absolute https URL",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"imageUrl\":\"/relative\"}|imageUrl: must be an absolute https URL",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"priority\":\"urgent\"}|priority: must be one of",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"tenant\":\"\"}|tenant: must not be blank",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"deadline\":\"tomorrow\"}|deadline: must be an ISO-8601 instant",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"metadata\":[1]}|metadata: must be a JSON object",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"metadata\":{\"k\":\"0123456789012345678901234567890123456789012345678901234567890\"}}|metadata: larger than 64",
+            "{\"requestId\":\"r\",\"generationType\":\"text_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"url\":\"https://x.example/a.png\"}}|sourceImage: only for image_to_image",
+            "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":\"https://x.example/a.png\"}|sourceImage: must be an object",
+            "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{}}|sourceImage: needs exactly one of url and base64",
+            "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"url\":\"http://x.example/a.png\"}}|sourceImage.url: must be an absolute https URL",
+            "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"base64\":\"%%%\",\"contentType\":\"image/png\"}}|sourceImage.base64: not valid base64",
+            "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"sourceImage\":{\"base64\":\"iVBORw0KGgo=\",\"contentType\":\"image/gif\"}}|sourceImage.contentType: must be one of",
+            "{\"requestId\":\"r\",\"generationType\":\"image_to_image\",\"prompt\":\"p\",\"imageUrl\":\"https://x.example/a.png\",\"sourceImage\":{\"url\":\"https://x.example/a.png\"}}|sourceImage: give sourceImage or imageUrl/imageKey, not both",
     })
     void brokenRuleIsRejectedNamingTheField(String json, String expected) {
         String message = invalid(json);
@@ -126,7 +128,8 @@ class RequestParserTest {
                 {"requestId":"s1","generationType":"image_to_image","prompt":"p",
                  "sourceImage":{"url":"https://img.example/a.png"}}""");
         assertEquals("https://img.example/a.png", byUrl.sourceImage().url());
-        String png = java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 1});
+        String png = java.util.Base64.getEncoder()
+                .encodeToString(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 1});
         JobSpec byBytes = valid("""
                 {"requestId":"s2","generationType":"image_to_image","prompt":"p",
                  "sourceImage":{"base64":"%s","contentType":"image/png"}}""".formatted(png));
@@ -166,7 +169,8 @@ class RequestParserTest {
     void plainHttpIsAcceptedOnlyWhereConfigured() {
         RequestParser lenient = new RequestParser(new Rules(20, 4096, 64, true));
         ParsedRequest parsed = lenient.parse(null, ("{\"requestId\":\"r\",\"generationType\":\"image_to_image\","
-                + "\"prompt\":\"p\",\"imageUrl\":\"http://127.0.0.1:8090/files/a.png\"}").getBytes(StandardCharsets.UTF_8));
+                + "\"prompt\":\"p\",\"imageUrl\":\"http://127.0.0.1:8090/files/a.png\"}")
+                .getBytes(StandardCharsets.UTF_8));
         assertInstanceOf(ParsedRequest.Valid.class, parsed);
     }
 
@@ -177,7 +181,7 @@ class RequestParserTest {
         assertEquals("not a JSON object", unreadable("\"text\"".getBytes(StandardCharsets.UTF_8)));
         assertEquals("empty message", unreadable(new byte[0]));
         assertEquals("empty message", unreadable(null));
-        assertTrue(unreadable(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'})
+        assertTrue(unreadable(new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'})
                 .startsWith("not valid JSON"), "invalid UTF-8");
         assertTrue(unreadable("{\"requestId\":\"a\",\"requestId\":\"b\"}".getBytes(StandardCharsets.UTF_8))
                 .startsWith("not valid JSON"), "a duplicated field is ambiguous");
@@ -187,10 +191,10 @@ class RequestParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "{\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
-        "{\"requestId\":\"\",\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
-        "{\"requestId\":42,\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
-        "{\"requestId\":\"tab\\there\",\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
+            "{\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
+            "{\"requestId\":\"\",\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
+            "{\"requestId\":42,\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
+            "{\"requestId\":\"tab\\there\",\"generationType\":\"text_to_image\",\"prompt\":\"p\"}",
     })
     void requestWithoutAUsableRequestIdIsRejectedUnderItsRecordKey(String json) {
         byte[] value = json.getBytes(StandardCharsets.UTF_8);
@@ -203,9 +207,11 @@ class RequestParserTest {
         assertEquals("order-7", rejected.spec().recordKey());
         assertTrue(JobSpec.isKeyed(rejected.spec().requestId()));
         assertFalse(RequestParser.validId(rejected.spec().requestId()), "never mistaken for a producer's requestId");
-        assertEquals(rejected.spec().requestId(), ((ParsedRequest.Invalid) parser.parse("order-7", value)).spec().requestId(),
+        assertEquals(rejected.spec().requestId(),
+                ((ParsedRequest.Invalid) parser.parse("order-7", value)).spec().requestId(),
                 "the same key, the same stored id: a redelivery is a duplicate");
-        assertNotEquals(rejected.spec().requestId(), ((ParsedRequest.Invalid) parser.parse("order-8", value)).spec().requestId());
+        assertNotEquals(rejected.spec().requestId(),
+                ((ParsedRequest.Invalid) parser.parse("order-8", value)).spec().requestId());
     }
 
     @Test

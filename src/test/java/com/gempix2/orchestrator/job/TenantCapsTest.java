@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class TenantCapsTest {
 
     record Config(Optional<Integer> maxQueued, Optional<Integer> maxInFlight, Optional<List<String>> highPriority)
-            implements TenantConfig {
+            implements
+                TenantConfig {
     }
 
     private static JobSpec spec(String tenant, Priority priority) {

@@ -34,7 +34,7 @@ class OperationsTest {
 
     @Test
     void healthProbesAnswerOnTheManagementPort() {
-        for (String probe : new String[] {"live", "ready", "started"}) {
+        for (String probe : new String[]{"live", "ready", "started"}) {
             given().get(MANAGEMENT + "/q/health/" + probe).then().statusCode(200).body("status", equalTo("UP"));
         }
         given().get(MANAGEMENT + "/q/health/ready").then().body("checks.name", hasItem(containsString("Database")));
@@ -77,7 +77,7 @@ class OperationsTest {
 
     @Test
     void nothingOperationalIsExposedOnThePublicPort() {
-        for (String path : new String[] {"/q/health", "/q/health/ready", "/q/metrics", "/q/openapi"}) {
+        for (String path : new String[]{"/q/health", "/q/health/ready", "/q/metrics", "/q/openapi"}) {
             given().get(PUBLIC + path).then().statusCode(404);
         }
         given().get(MANAGEMENT + "/q/openapi").then().statusCode(200).body(containsString("/webhooks/gempix2"));

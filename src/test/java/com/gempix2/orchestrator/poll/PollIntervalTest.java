@@ -14,7 +14,8 @@ import com.gempix2.orchestrator.provider.GenerationStatus;
 class PollIntervalTest {
 
     record Settings(Duration interval, Duration firstAfter, Duration grace, Duration minInterval,
-            Duration maxInterval, Duration maxWait, int batchSize, Duration lease, Overdue overdue) implements PollConfig {
+            Duration maxInterval, Duration maxWait, int batchSize, Duration lease,
+            Overdue overdue) implements PollConfig {
     }
 
     private final Poller poller = new Poller(null, null, new Settings(Duration.ofSeconds(5), Duration.ofSeconds(90),
@@ -32,11 +33,14 @@ class PollIntervalTest {
 
     @Test
     void generationsOwnEstimateSetsTheNextPoll() {
-        assertEquals(Duration.ofSeconds(60), poller.nextInterval(1, Duration.ofSeconds(45)), "estimate 45 s plus grace 15 s");
+        assertEquals(Duration.ofSeconds(60), poller.nextInterval(1, Duration.ofSeconds(45)),
+                "estimate 45 s plus grace 15 s");
         assertEquals(Duration.ofSeconds(16), poller.nextInterval(4, Duration.ofSeconds(1)),
                 "the estimate, not the backoff of the fourth poll");
-        assertEquals(Duration.ofSeconds(15), poller.nextInterval(1, Duration.ZERO), "nothing left still waits the grace");
-        assertEquals(Duration.ofMinutes(2), poller.nextInterval(1, Duration.ofHours(1)), "never later than the maximum");
+        assertEquals(Duration.ofSeconds(15), poller.nextInterval(1, Duration.ZERO),
+                "nothing left still waits the grace");
+        assertEquals(Duration.ofMinutes(2), poller.nextInterval(1, Duration.ofHours(1)),
+                "never later than the maximum");
     }
 
     @Test

@@ -112,7 +112,8 @@ class ResultIsolationTest extends FreshAccountTest {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
         ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, RESULTS);
         ConfigEntry entry = new ConfigEntry("max.message.bytes", bytes);
-        AlterConfigOp op = new AlterConfigOp(entry, bytes == null ? AlterConfigOp.OpType.DELETE : AlterConfigOp.OpType.SET);
+        AlterConfigOp op = new AlterConfigOp(entry,
+                bytes == null ? AlterConfigOp.OpType.DELETE : AlterConfigOp.OpType.SET);
         try (Admin admin = Admin.create(props)) {
             admin.incrementalAlterConfigs(Map.of(topic, List.of(op))).all().get(30, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> {

@@ -53,8 +53,9 @@ class RetentionTest extends FreshAccountTest {
                 .formatted(id, id, tenant);
         KafkaTopics.send(id, request);
         await().atMost(Duration.ofSeconds(30)).until(() -> !KafkaTopics.results(id).isEmpty());
-        await().atMost(Duration.ofSeconds(10)).until(() -> count("select count(*) from outbox_event where request_id = ?1"
-                + " and sent_at is not null", id) == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> count("select count(*) from outbox_event where request_id = ?1"
+                        + " and sent_at is not null", id) == 1);
         double purgedBefore = purgedJobs();
 
         // Not yet: a day later everything is still there.

@@ -4,11 +4,10 @@ import java.util.Arrays;
 
 /** The error codes of the Gempix2 API reference, with the message each one carries. */
 enum ApiError {
-    INVALID_PARAMETERS(1000, "Invalid parameters"),
-    INSUFFICIENT_CREDITS(1001, "Insufficient credits"),
-    AUTHENTICATION_FAILED(1002, "Authentication failed"),
-    RATE_LIMIT_EXCEEDED(1003, "Rate limit exceeded"),
-    SERVER_ERROR(5000, "Server error");
+
+    INVALID_PARAMETERS(1000, "Invalid parameters"), INSUFFICIENT_CREDITS(1001,
+            "Insufficient credits"), AUTHENTICATION_FAILED(1002, "Authentication failed"), RATE_LIMIT_EXCEEDED(1003,
+                    "Rate limit exceeded"), SERVER_ERROR(5000, "Server error");
 
     private final int code;
     private final String message;

@@ -62,7 +62,8 @@ final class ApiGate {
         };
     }
 
-    private void pass(RoutingContext ctx, Endpoint endpoint, Function<RoutingContext, CompletionStage<Envelope>> action) {
+    private void pass(RoutingContext ctx, Endpoint endpoint,
+            Function<RoutingContext, CompletionStage<Envelope>> action) {
         Knobs current = knobs.get();
         long now = clock.millis();
         Optional<String> apiKey = bearerToken(ctx.request().getHeader("Authorization")).filter(apiKeys::contains);
@@ -123,7 +124,8 @@ final class ApiGate {
             case Fault.BAD_IMAGE_URL -> Replies.json(ctx, fault.httpStatus(), Envelope.success("success",
                     java.util.Map.of("uuid", ctx.pathParam("uuid") == null ? "" : ctx.pathParam("uuid"),
                             "status", "completed", "imageUrl", "file:///etc/passwd")));
-            default -> Replies.json(ctx, fault.httpStatus(), new Envelope(fault.code(), ApiError.messageFor(fault.code()), null));
+            default -> Replies.json(ctx, fault.httpStatus(),
+                    new Envelope(fault.code(), ApiError.messageFor(fault.code()), null));
         }
     }
 

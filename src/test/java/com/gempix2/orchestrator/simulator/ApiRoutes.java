@@ -22,8 +22,8 @@ final class ApiRoutes {
     private static final long JSON_BODY_LIMIT = 1024 * 1024;
     // Above the 50 MB the reference allows, so that the simulator's own check answers 1000 instead of Vert.x a 413.
     private static final long UPLOAD_BODY_LIMIT = Uploads.MAX_BYTES + 2 * 1024 * 1024;
-    private static final String UPLOADS_DIRECTORY =
-            Path.of(System.getProperty("java.io.tmpdir"), "gempix2-simulator-uploads").toString();
+    private static final String UPLOADS_DIRECTORY = Path
+            .of(System.getProperty("java.io.tmpdir"), "gempix2-simulator-uploads").toString();
 
     private final Vertx vertx;
     private final ApiGate gate;
@@ -91,7 +91,8 @@ final class ApiRoutes {
     }
 
     private CompletionStage<Envelope> upload(RoutingContext ctx) {
-        Optional<FileUpload> file = ctx.fileUploads().stream().filter(upload -> "file".equals(upload.name())).findFirst();
+        Optional<FileUpload> file = ctx.fileUploads().stream().filter(upload -> "file".equals(upload.name()))
+                .findFirst();
         if (file.isEmpty()) {
             return done(Envelope.invalid("file is required (multipart/form-data field 'file')"));
         }
@@ -107,7 +108,8 @@ final class ApiRoutes {
         return ImageFormat.detect(bytes)
                 .map(format -> uploads.store(format, bytes))
                 .map(stored -> Envelope.success("Upload successful",
-                        new Uploads.Result(publicBaseUrl.get() + "/files/uploads/" + stored.imageKey(), stored.imageKey())))
+                        new Uploads.Result(publicBaseUrl.get() + "/files/uploads/" + stored.imageKey(),
+                                stored.imageKey())))
                 .orElseGet(() -> Envelope.invalid("file must be a JPEG, PNG or WebP image"));
     }
 

@@ -22,10 +22,12 @@ class AuthAndRateLimitTest {
     void missingOrWrongKeyAnswers1002AndChargesNothing() {
         sim.knobs("{\"rateLimit\": 2}");
         SimulatorHarness.Answer missing = sim.send(sim.request("/api/image-status/x").GET());
-        SimulatorHarness.Answer wrong = sim.send(sim.request("/api/image-status/x").GET().header("Authorization", "Bearer nope"));
-        SimulatorHarness.Answer notBearer = sim.send(sim.request("/api/image-status/x").GET().header("Authorization", "Basic c2ltLWtleQ=="));
+        SimulatorHarness.Answer wrong = sim
+                .send(sim.request("/api/image-status/x").GET().header("Authorization", "Bearer nope"));
+        SimulatorHarness.Answer notBearer = sim
+                .send(sim.request("/api/image-status/x").GET().header("Authorization", "Basic c2ltLWtleQ=="));
 
-        for (SimulatorHarness.Answer answer : new SimulatorHarness.Answer[] {missing, wrong, notBearer}) {
+        for (SimulatorHarness.Answer answer : new SimulatorHarness.Answer[]{missing, wrong, notBearer}) {
             assertEquals(200, answer.status());
             assertEquals(1002, answer.code());
             assertEquals("Authentication failed", answer.json().get("msg").asText());
@@ -46,7 +48,8 @@ class AuthAndRateLimitTest {
         assertEquals(99, answer.longHeader(ApiGate.REMAINING_HEADER));
         long nowSeconds = System.currentTimeMillis() / 1000;
         long reset = answer.longHeader(ApiGate.RESET_HEADER);
-        assertTrue(reset >= nowSeconds + 3599 && reset <= nowSeconds + 3601, "reset is epoch seconds of the window end: " + reset);
+        assertTrue(reset >= nowSeconds + 3599 && reset <= nowSeconds + 3601,
+                "reset is epoch seconds of the window end: " + reset);
 
         SimulatorHarness.Answer error = sim.status("no-such-uuid");
         assertEquals(1000, error.code());

@@ -26,8 +26,10 @@ class ControlApiTest {
 
         Set<String> names = new HashSet<>();
         knobs.fieldNames().forEachRemaining(names::add);
-        assertEquals(Set.of("rateLimit", "windowSeconds", "windowMode", "retryAfter", "rateLimitHeaders", "credits", "creditsPerGeneration", "pendingMillis",
-                "processingMillis", "failureRatio", "latencyMillis", "errorHttpStatus", "webhookUrl", "webhookDropRatio",
+        assertEquals(Set.of("rateLimit", "windowSeconds", "windowMode", "retryAfter", "rateLimitHeaders", "credits",
+                "creditsPerGeneration", "pendingMillis",
+                "processingMillis", "failureRatio", "latencyMillis", "errorHttpStatus", "webhookUrl",
+                "webhookDropRatio",
                 "webhookDuplicateRatio", "webhookDelayMillis", "webhookBeforeResponse"), names);
         assertEquals(100, knobs.get("rateLimit").asInt());
         assertTrue(knobs.get("errorHttpStatus").isNull());
@@ -47,17 +49,17 @@ class ControlApiTest {
     @Test
     void malformedKnobsAnswer400AndChangeNothing() {
         JsonNode before = sim.get("/sim/knobs").json();
-        for (String change : new String[] {
-            "{\"rateLimt\": 5}",
-            "{\"rateLimit\": \"many\"}",
-            "{\"rateLimit\": null}",
-            "{\"rateLimit\": 1.5}",
-            "{\"rateLimit\": 5, \"failureRatio\": 2}",
-            "{\"windowSeconds\": 0}",
-            "{\"errorHttpStatus\": 42}",
-            "{\"webhookUrl\": \"not a url\"}",
-            "[1]",
-            "{"}) {
+        for (String change : new String[]{
+                "{\"rateLimt\": 5}",
+                "{\"rateLimit\": \"many\"}",
+                "{\"rateLimit\": null}",
+                "{\"rateLimit\": 1.5}",
+                "{\"rateLimit\": 5, \"failureRatio\": 2}",
+                "{\"windowSeconds\": 0}",
+                "{\"errorHttpStatus\": 42}",
+                "{\"webhookUrl\": \"not a url\"}",
+                "[1]",
+                "{"}) {
             SimulatorHarness.Answer answer = sim.control("PUT", "/sim/knobs", change);
             assertEquals(400, answer.status(), change);
             assertTrue(answer.header("Content-Type").startsWith("application/json"));
@@ -104,14 +106,16 @@ class ControlApiTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             JsonNode list = sim.get("/sim/generations").json();
-            return "completed".equals(list.get(0).get("status").asText()) && "failed".equals(list.get(1).get("status").asText());
+            return "completed".equals(list.get(0).get("status").asText())
+                    && "failed".equals(list.get(1).get("status").asText());
         });
 
         JsonNode list = sim.get("/sim/generations").json();
         assertEquals(2, list.size());
         assertEquals(completes, list.get(0).get("uuid").asText());
         assertEquals(fails, list.get(1).get("uuid").asText());
-        assertEquals(Set.of("uuid", "prompt", "generationType", "aspectRatio", "status", "createdAt"), fieldNames(list.get(0)));
+        assertEquals(Set.of("uuid", "prompt", "generationType", "aspectRatio", "status", "createdAt"),
+                fieldNames(list.get(0)));
     }
 
     private static Set<String> fieldNames(JsonNode node) {

@@ -5,9 +5,8 @@ import java.util.Optional;
 
 /** The three Gempix2 API endpoints, by the names the control API and the counters use. */
 enum Endpoint {
-    GENERATE("generate"),
-    STATUS("status"),
-    UPLOAD("upload");
+
+    GENERATE("generate"), STATUS("status"), UPLOAD("upload");
 
     private final String wireName;
 

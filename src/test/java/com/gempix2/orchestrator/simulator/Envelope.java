@@ -13,6 +13,7 @@ record Envelope(int code, String msg, Object data) {
 
     /** A 1000 answer naming what is wrong, e.g. "Invalid parameters: prompt is required". */
     static Envelope invalid(String detail) {
-        return new Envelope(ApiError.INVALID_PARAMETERS.code(), ApiError.INVALID_PARAMETERS.message() + ": " + detail, null);
+        return new Envelope(ApiError.INVALID_PARAMETERS.code(), ApiError.INVALID_PARAMETERS.message() + ": " + detail,
+                null);
     }
 }

@@ -39,7 +39,8 @@ record Fault(String endpoint, Integer code, Integer httpStatus, Integer count, S
             throw new IllegalArgumentException("count must be at least 1, was " + count);
         }
         if (!BODIES.contains(body)) {
-            throw new IllegalArgumentException("body must be one of " + new java.util.TreeSet<>(BODIES) + ", was " + body);
+            throw new IllegalArgumentException(
+                    "body must be one of " + new java.util.TreeSet<>(BODIES) + ", was " + body);
         }
     }
 

@@ -56,7 +56,7 @@ class FaultTest {
         sim.knobs("{\"rateLimit\": 2}");
         addFault("{\"endpoint\": \"upload\", \"code\": 5000, \"httpStatus\": 500}");
 
-        SimulatorHarness.Answer faulted = sim.upload("a.png", "image/png", new byte[] {1});
+        SimulatorHarness.Answer faulted = sim.upload("a.png", "image/png", new byte[]{1});
 
         assertEquals(500, faulted.status());
         assertEquals(1, faulted.longHeader(ApiGate.REMAINING_HEADER));
@@ -85,14 +85,14 @@ class FaultTest {
 
     @Test
     void malformedFaultAnswers400WithAMessage() {
-        for (String fault : new String[] {
-            "{\"endpoint\": \"everything\"}",
-            "{\"endpoint\": \"status\", \"count\": 0}",
-            "{\"endpoint\": \"status\", \"body\": \"xml\"}",
-            "{\"endpoint\": \"status\", \"httpStatus\": 99}",
-            "{\"endpoint\": \"status\", \"colour\": \"red\"}",
-            "[]",
-            "nonsense"}) {
+        for (String fault : new String[]{
+                "{\"endpoint\": \"everything\"}",
+                "{\"endpoint\": \"status\", \"count\": 0}",
+                "{\"endpoint\": \"status\", \"body\": \"xml\"}",
+                "{\"endpoint\": \"status\", \"httpStatus\": 99}",
+                "{\"endpoint\": \"status\", \"colour\": \"red\"}",
+                "[]",
+                "nonsense"}) {
             SimulatorHarness.Answer answer = sim.control("POST", "/sim/faults", fault);
             assertEquals(400, answer.status(), fault);
             assertTrue(answer.json().get("message").asText().length() > 0, fault);

@@ -45,8 +45,9 @@ class GenerateImageTest {
 
     @Test
     void imageToImageWithAnImageUrlIsAccepted() {
-        SimulatorHarness.Answer answer = sim.generate("{\"generationType\": \"image_to_image\", \"prompt\": \"as a painting\","
-                + " \"imageUrl\": \"https://example.com/cat.png\", \"imageKey\": \"r2-abc\", \"aspectRatio\": \"1:1\"}");
+        SimulatorHarness.Answer answer = sim
+                .generate("{\"generationType\": \"image_to_image\", \"prompt\": \"as a painting\","
+                        + " \"imageUrl\": \"https://example.com/cat.png\", \"imageKey\": \"r2-abc\", \"aspectRatio\": \"1:1\"}");
 
         assertEquals(0, answer.code(), answer.text());
         assertEquals("image_to_image", answer.data().get("generationType").asText());
@@ -54,15 +55,15 @@ class GenerateImageTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-        "{\"prompt\": \"x\"}                                                        | generationType",
-        "{\"generationType\": \"sketch\", \"prompt\": \"x\"}                        | generationType",
-        "{\"generationType\": \"text_to_image\"}                                    | prompt",
-        "{\"generationType\": \"text_to_image\", \"prompt\": \"   \"}               | prompt",
-        "{\"generationType\": \"text_to_image\", \"prompt\": 42}                    | prompt",
-        "{\"generationType\": \"text_to_image\", \"prompt\": \"x\", \"aspectRatio\": \"4:3\"} | aspectRatio",
-        "{\"generationType\": \"image_to_image\", \"prompt\": \"x\"}                 | imageUrl",
-        "[1, 2]                                                                    | body",
-        "not json at all                                                           | body",
+            "{\"prompt\": \"x\"}                                                        | generationType",
+            "{\"generationType\": \"sketch\", \"prompt\": \"x\"}                        | generationType",
+            "{\"generationType\": \"text_to_image\"}                                    | prompt",
+            "{\"generationType\": \"text_to_image\", \"prompt\": \"   \"}               | prompt",
+            "{\"generationType\": \"text_to_image\", \"prompt\": 42}                    | prompt",
+            "{\"generationType\": \"text_to_image\", \"prompt\": \"x\", \"aspectRatio\": \"4:3\"} | aspectRatio",
+            "{\"generationType\": \"image_to_image\", \"prompt\": \"x\"}                 | imageUrl",
+            "[1, 2]                                                                    | body",
+            "not json at all                                                           | body",
     })
     void invalidRequestAnswers1000NamingTheField(String body, String field) {
         SimulatorHarness.Answer answer = sim.generate(body);

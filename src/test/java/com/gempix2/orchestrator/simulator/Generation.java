@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Generation {
 
     /** {@code data} of a successful generate-image answer. */
-    record Created(String uuid, String status, String generationType, String prompt, String aspectRatio, String createdAt) {
+    record Created(String uuid, String status, String generationType, String prompt, String aspectRatio,
+            String createdAt) {
     }
 
     /** {@code data} of an image-status answer; imageUrl only when completed, error only when failed. */
@@ -22,7 +23,8 @@ final class Generation {
     }
 
     /** One entry of {@code GET /sim/generations}. */
-    record Summary(String uuid, String prompt, String generationType, String aspectRatio, String status, String createdAt) {
+    record Summary(String uuid, String prompt, String generationType, String aspectRatio, String status,
+            String createdAt) {
     }
 
     private final String uuid;
@@ -93,7 +95,8 @@ final class Generation {
         int progress = switch (status) {
             case PENDING -> 0;
             // Never 100 before the generation is really done, however the division rounds.
-            case PROCESSING -> (int) Math.min(99, (elapsedMillis(now) - pendingMillis) * 100 / Math.max(1, processingMillis));
+            case PROCESSING ->
+                (int) Math.min(99, (elapsedMillis(now) - pendingMillis) * 100 / Math.max(1, processingMillis));
             case COMPLETED, FAILED -> 100;
         };
         return new StatusView(uuid, status.wireName(), progress, estimatedTime,

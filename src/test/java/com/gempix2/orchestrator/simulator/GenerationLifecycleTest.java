@@ -83,7 +83,8 @@ class GenerationLifecycleTest {
     @ParameterizedTest(name = "{0} -> {1}x{2}")
     @CsvSource({"16:9, 768, 432", "9:16, 432, 768", "1:1, 512, 512", "auto, 512, 512"})
     void completedImageIsAPngOfTheRequestedAspectRatio(String aspectRatio, int width, int height) throws IOException {
-        String uuid = sim.textToImage("a mountain lake at dawn, with mist over the water", aspectRatio).data().get("uuid").asText();
+        String uuid = sim.textToImage("a mountain lake at dawn, with mist over the water", aspectRatio).data()
+                .get("uuid").asText();
         await().atMost(PATIENCE).until(() -> "completed".equals(sim.statusOf(uuid)));
         URI imageUrl = URI.create(sim.status(uuid).data().get("imageUrl").asText());
 
@@ -95,7 +96,8 @@ class GenerationLifecycleTest {
         assertNotNull(png, "a decodable PNG");
         assertEquals(width, png.getWidth());
         assertEquals(height, png.getHeight());
-        assertEquals(200, sim.send(java.net.http.HttpRequest.newBuilder(imageUrl).GET()).status(), "served again from cache");
+        assertEquals(200, sim.send(java.net.http.HttpRequest.newBuilder(imageUrl).GET()).status(),
+                "served again from cache");
     }
 
     @Test

@@ -4,10 +4,8 @@ import java.util.Locale;
 
 /** The status values of a generation, as the API spells them. */
 enum GenerationStatus {
-    PENDING,
-    PROCESSING,
-    COMPLETED,
-    FAILED;
+
+    PENDING, PROCESSING, COMPLETED, FAILED;
 
     String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -5,9 +5,8 @@ import java.util.Optional;
 
 /** The upload formats Gempix2 accepts, recognised by their magic bytes, since names and content types lie. */
 enum ImageFormat {
-    JPEG("image/jpeg"),
-    PNG("image/png"),
-    WEBP("image/webp");
+
+    JPEG("image/jpeg"), PNG("image/png"), WEBP("image/webp");
 
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final byte[] JPEG_SIGNATURE = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};

@@ -34,8 +34,10 @@ class ImageRendererTest {
 
     @Test
     void imageFormatIsDetectedByMagicBytes() {
-        assertEquals(ImageFormat.PNG, ImageFormat.detect(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}).orElseThrow());
-        assertEquals(ImageFormat.JPEG, ImageFormat.detect(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}).orElseThrow());
+        assertEquals(ImageFormat.PNG,
+                ImageFormat.detect(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}).orElseThrow());
+        assertEquals(ImageFormat.JPEG,
+                ImageFormat.detect(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}).orElseThrow());
         assertEquals(ImageFormat.WEBP, ImageFormat.detect("RIFF1234WEBP".getBytes()).orElseThrow());
         assertTrue(ImageFormat.detect("RIFF1234WAVE".getBytes()).isEmpty());
         assertTrue(ImageFormat.detect(new byte[0]).isEmpty());

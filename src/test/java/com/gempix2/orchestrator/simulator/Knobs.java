@@ -59,9 +59,10 @@ public record Knobs(
 
     /** How a rate window runs; see {@link Knobs#windowMode()}. */
     public enum WindowMode {
-        @JsonProperty("first-call") FIRST_CALL,
-        @JsonProperty("aligned") ALIGNED,
-        @JsonProperty("sliding") SLIDING
+        @JsonProperty("first-call")
+        FIRST_CALL, @JsonProperty("aligned")
+        ALIGNED, @JsonProperty("sliding")
+        SLIDING
     }
 
     public Knobs {
@@ -90,7 +91,8 @@ public record Knobs(
 
     /** The values a simulator starts with unless configured otherwise. */
     public static Knobs defaults() {
-        return new Knobs(100, 3600, WindowMode.FIRST_CALL, false, true, 1_000_000, 2, 1000, 3000, 0.0, 0, null, null, 0.0, 0.0, 0, false);
+        return new Knobs(100, 3600, WindowMode.FIRST_CALL, false, true, 1_000_000, 2, 1000, 3000, 0.0, 0, null, null,
+                0.0, 0.0, 0, false);
     }
 
     /**
@@ -113,7 +115,8 @@ public record Knobs(
     }
 
     Knobs withCredits(long newCredits) {
-        return new Knobs(rateLimit, windowSeconds, windowMode, retryAfter, rateLimitHeaders, newCredits, creditsPerGeneration, pendingMillis,
+        return new Knobs(rateLimit, windowSeconds, windowMode, retryAfter, rateLimitHeaders, newCredits,
+                creditsPerGeneration, pendingMillis,
                 processingMillis, failureRatio, latencyMillis, errorHttpStatus, webhookUrl, webhookDropRatio,
                 webhookDuplicateRatio, webhookDelayMillis, webhookBeforeResponse);
     }
@@ -137,7 +140,8 @@ public record Knobs(
         } catch (IllegalArgumentException e) {
             uri = null;
         }
-        if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        if (uri == null || uri.getHost() == null
+                || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
             throw new IllegalArgumentException("webhookUrl must be an absolute http(s) URL, was " + url);
         }
     }

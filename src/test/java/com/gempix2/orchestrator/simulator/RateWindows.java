@@ -23,6 +23,7 @@ final class RateWindows {
 
     /** One key's calls: the start of its fixed window and the count in it, or the times of its recent calls. */
     private static final class Window {
+
         long startMillis;
         int used;
         final ArrayDeque<Long> calls = new ArrayDeque<>();

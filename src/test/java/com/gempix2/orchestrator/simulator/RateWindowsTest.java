@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class RateWindowsTest {
 
     private final RateWindows windows = new RateWindows();
-    private final Knobs twoPerMinute = Knobs.defaults().with(SimulatorHarness.json("{\"rateLimit\": 2, \"windowSeconds\": 60}"));
+    private final Knobs twoPerMinute = Knobs.defaults()
+            .with(SimulatorHarness.json("{\"rateLimit\": 2, \"windowSeconds\": 60}"));
 
     @Test
     void windowOpensAtTheFirstCallAndResetRoundsUpToTheSecond() {

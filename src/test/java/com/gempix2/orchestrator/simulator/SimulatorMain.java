@@ -39,7 +39,8 @@ public final class SimulatorMain {
     }
 
     static Optional<String> lookup(String property) {
-        return Optional.ofNullable(System.getProperty(property)).or(() -> Optional.ofNullable(System.getenv(envName(property))));
+        return Optional.ofNullable(System.getProperty(property))
+                .or(() -> Optional.ofNullable(System.getenv(envName(property))));
     }
 
     /** {@code gempix2.simulator.rate-limit} becomes {@code GEMPIX2_SIMULATOR_RATE_LIMIT}. */

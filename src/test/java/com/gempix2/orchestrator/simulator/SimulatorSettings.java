@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * @param publicBaseUrl base of the URLs handed out for images; empty means {@code http://host:port}
  * @param knobs initial knob values
  */
-public record SimulatorSettings(String host, int port, Set<String> apiKeys, Optional<String> publicBaseUrl, Knobs knobs) {
+public record SimulatorSettings(String host, int port, Set<String> apiKeys, Optional<String> publicBaseUrl,
+        Knobs knobs) {
 
     /** Prefix of every configuration property the simulator reads. */
     public static final String PREFIX = "gempix2.simulator.";

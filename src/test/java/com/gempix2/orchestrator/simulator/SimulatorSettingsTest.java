@@ -58,8 +58,9 @@ class SimulatorSettingsTest {
 
     @Test
     void unusableValueIsRefusedNamingTheProperty() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> SimulatorSettings.fromLookup(
-                name -> name.equals("gempix2.simulator.rate-limit") ? Optional.of("lots") : Optional.empty()));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> SimulatorSettings.fromLookup(
+                        name -> name.equals("gempix2.simulator.rate-limit") ? Optional.of("lots") : Optional.empty()));
         assertTrue(error.getMessage().startsWith("gempix2.simulator.rate-limit=lots"), error.getMessage());
 
         assertThrows(IllegalArgumentException.class, () -> SimulatorSettings.fromLookup(

@@ -43,7 +43,8 @@ class UploadTest {
 
     @Test
     void formatIsJudgedByMagicBytesNotByNameOrContentType() {
-        SimulatorHarness.Answer text = sim.upload("photo.png", "image/png", "just some text".getBytes(StandardCharsets.UTF_8));
+        SimulatorHarness.Answer text = sim.upload("photo.png", "image/png",
+                "just some text".getBytes(StandardCharsets.UTF_8));
         assertEquals(1000, text.code());
         assertTrue(text.json().get("msg").asText().startsWith("Invalid parameters: file"));
 
@@ -66,7 +67,7 @@ class UploadTest {
     @Test
     void fileOver50MegabytesAnswers1000() {
         byte[] big = new byte[(int) Uploads.MAX_BYTES + 1];
-        System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, 0, big, 0, 8);
+        System.arraycopy(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, 0, big, 0, 8);
 
         SimulatorHarness.Answer answer = sim.upload("huge.png", "image/png", big);
 

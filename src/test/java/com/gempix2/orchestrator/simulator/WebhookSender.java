@@ -85,7 +85,8 @@ final class WebhookSender {
                         LOG.log(Level.WARNING, "Webhook to {0} failed: {1}", hostOf(target), error.toString());
                     } else if (response.statusCode() / 100 != 2) {
                         counters.webhookFailed();
-                        LOG.log(Level.WARNING, "Webhook to {0} answered HTTP {1}", hostOf(target), response.statusCode());
+                        LOG.log(Level.WARNING, "Webhook to {0} answered HTTP {1}", hostOf(target),
+                                response.statusCode());
                     } else {
                         counters.webhookSent();
                     }

@@ -18,6 +18,7 @@ class DatabaseOutagesTest {
 
     private Instant now = Instant.parse("2026-12-01T12:00:00Z");
     private final Clock clock = new Clock() {
+
         @Override
         public ZoneOffset getZone() {
             return ZoneOffset.UTC;

@@ -45,7 +45,8 @@ public final class Fuzz {
     }
 
     /** A JSON-able object whose keys are mostly {@code fields}, each with a value of a right or a wrong type. */
-    public static Map<String, Object> object(Random random, List<String> fields, List<Object> likelyValues, int maxSize) {
+    public static Map<String, Object> object(Random random, List<String> fields, List<Object> likelyValues,
+            int maxSize) {
         Map<String, Object> object = new LinkedHashMap<>();
         int size = random.nextInt(maxSize + 1);
         for (int i = 0; i < size; i++) {
@@ -72,7 +73,8 @@ public final class Fuzz {
             default -> {
                 Map<String, Object> nested = new LinkedHashMap<>();
                 for (int i = random.nextInt(4); i > 0; i--) {
-                    nested.put(random.nextBoolean() ? "url" : string(random, 8), value(random, likelyValues, depth - 1));
+                    nested.put(random.nextBoolean() ? "url" : string(random, 8),
+                            value(random, likelyValues, depth - 1));
                 }
                 yield nested;
             }

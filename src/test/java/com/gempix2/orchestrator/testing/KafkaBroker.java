@@ -76,8 +76,8 @@ public class KafkaBroker implements QuarkusTestResourceLifecycleManager {
                 props.store(out, "test broker");
             }
             ByteArrayOutputStream formatLog = new ByteArrayOutputStream();
-            int formatted = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                "-c", config.toString()}, new PrintStream(formatLog));
+            int formatted = StorageTool.execute(new String[]{"format", "-t", Uuid.randomUuid().toString(),
+                    "-c", config.toString()}, new PrintStream(formatLog));
             if (formatted != 0) {
                 throw new IllegalStateException("formatting Kafka storage failed: " + formatLog);
             }

@@ -39,6 +39,7 @@ public final class KafkaTopics {
 
     /** A record as a consumer of the topic sees it. */
     public record Received(String key, byte[] value, Map<String, String> headers) {
+
         public String text() {
             return new String(value, StandardCharsets.UTF_8);
         }
@@ -82,8 +83,9 @@ public final class KafkaTopics {
      * together, as a busy business system's would. Returns once the broker has all of them.
      */
     public static void sendAll(String topic, List<Map.Entry<String, String>> records) {
-        sendBytes(topic, records.stream().<Map.Entry<String, byte[]>>map(record -> new java.util.AbstractMap.SimpleEntry<>(
-                record.getKey(), record.getValue().getBytes(StandardCharsets.UTF_8))).toList());
+        sendBytes(topic,
+                records.stream().<Map.Entry<String, byte[]>>map(record -> new java.util.AbstractMap.SimpleEntry<>(
+                        record.getKey(), record.getValue().getBytes(StandardCharsets.UTF_8))).toList());
     }
 
     private static synchronized void sendBytes(String topic, List<Map.Entry<String, byte[]>> records) {
@@ -110,9 +112,11 @@ public final class KafkaTopics {
     /** How many records of {@code topic} the consumer group {@code group} has not committed yet. */
     public static long uncommitted(String topic, String group) throws Exception {
         Properties props = new Properties();
-        props.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBroker.bootstrapServers());
         try (var admin = org.apache.kafka.clients.admin.Admin.create(props)) {
-            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30,
+                    TimeUnit.SECONDS);
             var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
                     .partitions().stream().map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
                     .toList();

@@ -82,7 +82,7 @@ public final class PostgresCluster implements AutoCloseable {
             Path newest = versions.filter(p -> p.getFileName().toString().matches("\\d+(\\.\\d+)?"))
                     .max(java.util.Comparator.comparingDouble(p -> Double.parseDouble(p.getFileName().toString())))
                     .orElseThrow(() -> new IllegalStateException(
-                    "no PostgreSQL server under /usr/lib/postgresql"));
+                            "no PostgreSQL server under /usr/lib/postgresql"));
             return newest.resolve("bin").resolve(tool).toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

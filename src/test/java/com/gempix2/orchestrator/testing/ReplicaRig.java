@@ -175,7 +175,8 @@ public final class ReplicaRig implements AutoCloseable {
     /** Starts replica {@code index} again on its port (after {@link #kill}) and waits until it is ready. */
     public void restart(int index) {
         restarts++;
-        ServiceProcess started = ServiceProcess.start(name + "-" + (index + 1) + "-restart-" + restarts, ports.get(index),
+        ServiceProcess started = ServiceProcess.start(name + "-" + (index + 1) + "-restart-" + restarts,
+                ports.get(index),
                 env);
         replicas.set(index, started);
         started.awaitReady(Duration.ofSeconds(90));
@@ -250,12 +251,14 @@ public final class ReplicaRig implements AutoCloseable {
 
     /** The simulator's counters: calls per endpoint, 1003 answers sent, generations created. */
     public JsonNode counters() {
-        return json(given().get(simulator.publicBaseUrl() + "/sim/counters").then().statusCode(200).extract().asString());
+        return json(
+                given().get(simulator.publicBaseUrl() + "/sim/counters").then().statusCode(200).extract().asString());
     }
 
     /** Every generation the simulator created, with its prompt. */
     public JsonNode generations() {
-        return json(given().get(simulator.publicBaseUrl() + "/sim/generations").then().statusCode(200).extract().asString());
+        return json(given().get(simulator.publicBaseUrl() + "/sim/generations").then().statusCode(200).extract()
+                .asString());
     }
 
     /** The simulator's root, where its control API ({@code /sim/...}) is. */

@@ -50,8 +50,9 @@ public final class ServiceProcess implements AutoCloseable {
             int managementPort = freePort();
             int operatorPort = freePort();
             Path log = Files.createDirectories(Path.of("target", "replicas")).resolve(name + ".log");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m"));
+            List<String> command = new ArrayList<>(
+                    List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                            "-Xmx256m"));
             // -Dbench.replica-jvm-args="-XX:StartFlightRecording=filename=target/replica.jfr": a profile of each replica.
             String extra = System.getProperty("bench.replica-jvm-args", "").replace("{name}", name);
             if (!extra.isBlank()) {

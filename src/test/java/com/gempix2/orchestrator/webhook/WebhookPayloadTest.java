@@ -55,10 +55,10 @@ class WebhookPayloadTest {
 
     @Test
     void brokenShapesAre400s() throws Exception {
-        for (String body : new String[] {"[]", "{\"event\":\"images.failed\"}", "{\"event\":1,\"uuid\":\"u\"}",
-            "{\"event\":\"images.failed\",\"uuid\":{}}", "{\"uuid\":\"u\"}",
-            "{\"event\":\"images.completed\",\"uuid\":\"u\",\"imageUrl\":\"not a url\"}",
-            "{\"event\":\"images.failed\",\"uuid\":\"" + "u".repeat(200) + "\"}"}) {
+        for (String body : new String[]{"[]", "{\"event\":\"images.failed\"}", "{\"event\":1,\"uuid\":\"u\"}",
+                "{\"event\":\"images.failed\",\"uuid\":{}}", "{\"uuid\":\"u\"}",
+                "{\"event\":\"images.completed\",\"uuid\":\"u\",\"imageUrl\":\"not a url\"}",
+                "{\"event\":\"images.failed\",\"uuid\":\"" + "u".repeat(200) + "\"}"}) {
             ApiException e = assertThrows(ApiException.class, () -> WebhookPayload.read(json(body), false), body);
             assertEquals(400, e.status());
         }
