@@ -5,7 +5,8 @@
 # checks the dead-letter topic and downloads the generated images.
 #
 # Usage: deploy/local/run.sh [--no-build] [--keep-running]
-#   --no-build      use target/quarkus-app as it is (default: rebuild when src/main or pom.xml changed)
+#   --no-build      use target/quarkus-app and target/test-classes as they are (default: rebuild when src/main,
+#                   the simulator's sources or pom.xml changed)
 #   --keep-running  leave Kafka, the simulator and the service running; deploy/local/stop.sh stops them
 #
 # Exits 0 only if every sample got a result with its metadata.expectedStatus, the not-JSON sample was
@@ -16,7 +17,7 @@ set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 # ---------------------------------------------------------------------------------------------------
-# Settings. Fixed ports: the concurrent test suite uses 18081, 19001, 18090 and random Kafka ports.
+# Settings. Fixed ports: the concurrent test suite uses 18081, 18082, 19001 and random ones.
 # ---------------------------------------------------------------------------------------------------
 readonly KAFKA_PORT=9092
 readonly KAFKA_CONTROLLER_PORT=9093
@@ -230,11 +231,16 @@ stop_leftovers() {
 # ---------------------------------------------------------------------------------------------------
 build_service() {
     step "Building the service"
+    # The simulator lives with the tests: package compiles them into target/test-classes (-DskipTests only skips running them).
+    local simulator_main="$REPO_ROOT/target/test-classes/com/gempix2/orchestrator/simulator/SimulatorMain.class"
     if [[ "$BUILD" == false ]]; then
         [[ -f "$SERVICE_JAR" ]] || die "--no-build, but $(rel "$SERVICE_JAR") does not exist"
+        [[ -f "$simulator_main" ]] || die "--no-build, but $(rel "$simulator_main") does not exist"
         info "Skipped (--no-build): using $(rel "$SERVICE_JAR")"
-    elif [[ -f "$SERVICE_JAR" && -z "$(find "$REPO_ROOT/src/main" "$REPO_ROOT/pom.xml" -newer "$SERVICE_JAR" -print -quit)" ]]; then
-        info "Up to date: $(rel "$SERVICE_JAR") is newer than src/main and pom.xml"
+    elif [[ -f "$SERVICE_JAR" && -f "$simulator_main" && -z "$(find "$REPO_ROOT/src/main" \
+        "$REPO_ROOT/src/test/java/com/gempix2/orchestrator/simulator" "$REPO_ROOT/pom.xml" -newer "$SERVICE_JAR" \
+        -print -quit)" ]]; then
+        info "Up to date: $(rel "$SERVICE_JAR") is newer than src/main, the simulator and pom.xml"
     else
         local started=$SECONDS
         (cd "$REPO_ROOT" && ./mvnw -B -q package -DskipTests) >"$LOG_DIR/build.log" 2>&1 || {

@@ -54,7 +54,7 @@ class RateLimitTest {
         try {
             spendsThreeOfFive();
         } finally {
-            // The simulator is shared: its configured limit again for the classes after this one.
+            // Its configured limit again, for whatever runs against this simulator after this test.
             Simulator.reset();
         }
     }

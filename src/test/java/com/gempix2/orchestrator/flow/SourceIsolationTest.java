@@ -63,6 +63,8 @@ class SourceIsolationTest extends FreshAccountTest {
         trickle.createContext("/slow.png", exchange -> {
             // A download the service has just cut off is seen here only once a byte fails to go out (within two
             // ticks), while the service may already have started the next one: those get a moment to be seen closed.
+            // (A third download at once is then caught as long as the other two outlive that moment, as they do
+            // unless they are themselves about to be cut off.)
             try {
                 await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(10))
                         .until(() -> downloading.get() < 2);

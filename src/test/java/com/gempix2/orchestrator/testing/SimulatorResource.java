@@ -11,8 +11,9 @@ import io.vertx.core.Vertx;
 
 /**
  * The Gempix2 simulator for the tests, in the test JVM on a free port, as super-heroes starts its WireMock stand-in:
- * the service under test learns it as {@code gempix2.base-url}. Started once and shared by every test class and
- * every start of the app, like {@link KafkaBroker}; the simulator is no part of the service's artifact.
+ * the service under test learns it as {@code gempix2.base-url}. One per start of the app (a test profile is another
+ * start, with test classes loaded again), shared by the test classes of that start and stopped with it; the
+ * simulator is no part of the service's artifact.
  */
 public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,21 +29,33 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
             "gempix2.simulator.webhook-url", "http://127.0.0.1:18081/webhooks/gempix2?token=test-token-1");
 
     private static Gempix2Simulator simulator;
+    private static Vertx vertx;
 
     @Override
     public Map<String, String> start() {
         return Map.of("gempix2.base-url", running().apiUrl(), "gempix2.api-key", "sim-key");
     }
 
+    /** Stopped with the app, as the app's own simulator was: none of its webhooks then reaches the next app. */
     @Override
     public void stop() {
-        // Shared by every test class and every restart of the app: stopped with the JVM.
+        stopRunning();
+    }
+
+    private static synchronized void stopRunning() {
+        if (simulator != null) {
+            simulator.stop();
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+            simulator = null;
+            vertx = null;
+        }
     }
 
     /** The simulator, started on first use. */
     public static synchronized Gempix2Simulator running() {
         if (simulator == null) {
-            Gempix2Simulator started = new Gempix2Simulator(Vertx.vertx(),
+            vertx = Vertx.vertx();
+            Gempix2Simulator started = new Gempix2Simulator(vertx,
                     SimulatorSettings.fromLookup(name -> Optional.ofNullable(SETTINGS.get(name))));
             started.start();
             simulator = started;
