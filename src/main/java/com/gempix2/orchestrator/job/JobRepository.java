@@ -225,6 +225,13 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
         return values.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 
+    /** Submitted jobs the poller has started on (a next poll set), counted up to {@code atMost}. */
+    long countAwaitingPolls(int atMost) {
+        return ((Number) getEntityManager().createNativeQuery("""
+                select count(*) from (select 1 from job where status = 'SUBMITTED' and next_poll_at is not null
+                limit ?1) polled""").setParameter(1, atMost).getSingleResult()).longValue();
+    }
+
     List<Job> lockStaleSubmissions(Instant now, int limit) {
         return lockList("""
                 select * from job where status = 'SUBMITTING' and lease_until < ?1

@@ -55,14 +55,16 @@ public class RateBudget {
     private static final Duration CALL_AT_MOST = Duration.ofMinutes(1);
 
     private final EntityManager em;
+    private final PollDemand polls;
     private final QuotaConfig config;
     private final Clock clock;
     private final Set<Integer> reportedLimits = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean forgotten = new AtomicBoolean();
     private volatile BudgetView last = BudgetView.UNKNOWN;
 
-    RateBudget(EntityManager em, QuotaConfig config, Clock clock, MeterRegistry registry) {
+    RateBudget(EntityManager em, QuotaConfig config, Clock clock, MeterRegistry registry, PollDemand polls) {
         this.em = em;
+        this.polls = polls;
         this.config = config;
         this.clock = clock;
         Gauge.builder("gempix2.quota.limit", this, b -> b.last.effectiveLimit())
@@ -532,12 +534,7 @@ public class RateBudget {
             return 0;
         }
         // Counting stops at the share.
-        long awaiting = ((Number) em.createNativeQuery("""
-                select count(*) from (select 1 from job where status = 'SUBMITTED' and next_poll_at is not null
-                limit ?1) polled""")
-                .setParameter(1, share)
-                .getSingleResult()).longValue();
-        return (int) Math.min(share, awaiting);
+        return (int) Math.min(share, polls.awaitingPolls(share));
     }
 
     /** Calls the answer in force still allows: its X-RateLimit-Remaining less the permits taken since. */
