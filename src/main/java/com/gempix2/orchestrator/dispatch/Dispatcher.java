@@ -8,8 +8,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -29,6 +27,7 @@ import com.gempix2.orchestrator.provider.UpstreamAnswer;
 import com.gempix2.orchestrator.quota.Permit;
 import com.gempix2.orchestrator.quota.Permits;
 import com.gempix2.orchestrator.support.DatabaseOutages;
+import com.gempix2.orchestrator.support.RunningClaims;
 import com.gempix2.orchestrator.webhook.ImageUrls;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,7 +71,7 @@ public class Dispatcher {
     /** No permit is to be had before then: ticks until then only sweep. */
     private volatile Instant quietUntil = Instant.MIN;
     /** The claims whose calls run here, from the call's start until its answer is stored: their leases are renewed. */
-    private final Set<ClaimedJob> running = ConcurrentHashMap.newKeySet();
+    private final RunningClaims<ClaimedJob> running = new RunningClaims<>("submit calls");
     /**
      * Until a whole lease has passed since this replica last failed to reach the database (or started), it does not
      * take over leases that ran out: they may have run out because nobody could renew them (the database was away for
@@ -132,15 +131,7 @@ public class Dispatcher {
     @Scheduled(every = "${gempix2.dispatch.lease-renewal}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void renewLeases() {
-        if (running.isEmpty()) {
-            return;
-        }
-        try {
-            jobs.renewLeases(List.copyOf(running), config.dispatch().lease());
-        } catch (RuntimeException e) {
-            outages.noteIfLost(e);
-            Log.warnf("Could not renew the leases of %d running calls: %s", running.size(), e.getMessage());
-        }
+        running.renew(held -> jobs.renewLeases(held, config.dispatch().lease())).ifPresent(outages::noteIfLost);
     }
 
     private void sweep() {
@@ -184,7 +175,7 @@ public class Dispatcher {
                 ClaimedJob claim = claims.get(started);
                 Permit.Granted permit = granted.get(started);
                 calls.start(() -> {
-                    running.add(claim);
+                    running.started(claim);
                     try {
                         submit(claim, permit);
                     } catch (RuntimeException e) {
@@ -192,7 +183,7 @@ public class Dispatcher {
                         Log.errorf(e, "Submitting %s failed unexpectedly; its lease will run out and be recovered",
                                 claim.requestId());
                     } finally {
-                        running.remove(claim);
+                        running.ended(claim);
                     }
                 });
             }

@@ -19,6 +19,7 @@ import com.gempix2.orchestrator.job.PollTarget;
 import com.gempix2.orchestrator.provider.GenerationStatus;
 import com.gempix2.orchestrator.provider.Gempix2Client;
 import com.gempix2.orchestrator.provider.UpstreamAnswer;
+import com.gempix2.orchestrator.support.RunningClaims;
 import com.gempix2.orchestrator.webhook.ImageUrls;
 
 import io.quarkus.logging.Log;
@@ -46,7 +47,7 @@ public class Poller {
     private final ImageUrls imageUrls;
     private final Set<String> unrecognisedStatuses = ConcurrentHashMap.newKeySet();
     /** The polls whose calls run here: their leases are renewed until the answer is stored. */
-    private final Set<PollTarget> running = ConcurrentHashMap.newKeySet();
+    private final RunningClaims<PollTarget> running = new RunningClaims<>("polls");
 
     Poller(JobService jobs, Gempix2Client client, PollConfig config, OverdueTimes overdue, WebhookWatch webhooks,
             CallSlots calls, Clock clock, ImageUrls imageUrls) {
@@ -99,18 +100,11 @@ public class Poller {
     @Scheduled(every = "${gempix2.dispatch.lease-renewal}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void renewLeases() {
-        if (running.isEmpty()) {
-            return;
-        }
-        try {
-            jobs.renewPollLeases(List.copyOf(running), config.lease());
-        } catch (RuntimeException e) {
-            Log.warnf("Could not renew the leases of %d running polls: %s", running.size(), e.getMessage());
-        }
+        running.renew(held -> jobs.renewPollLeases(held, config.lease()));
     }
 
     private void pollLogged(PollTarget target) {
-        running.add(target);
+        running.started(target);
         MDC.put("requestId", target.requestId());
         MDC.put("uuid", target.uuid());
         try {
@@ -119,7 +113,7 @@ public class Poller {
             // Its lease runs out and it is polled again then.
             Log.errorf(e, "Polling %s failed unexpectedly", target.uuid());
         } finally {
-            running.remove(target);
+            running.ended(target);
             MDC.remove("requestId");
             MDC.remove("uuid");
         }

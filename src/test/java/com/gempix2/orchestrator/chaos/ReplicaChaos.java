@@ -16,8 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -87,10 +92,11 @@ class ReplicaChaos {
     @Test
     @Order(1)
     void tenKillsWhileThousandsAreInFlight() {
-        Tally tally = run("kill", 3000, Duration.ofSeconds(90), () -> {
+        Tally tally = run("kill", 3000, Duration.ofSeconds(90), prefix -> {
             Instant lastKill = Instant.now();
             for (int kill = 0; kill < 10; kill++) {
-                pause(Duration.ofMillis(3000 + random.nextInt(4000)));
+                // Each kill once the case has moved on by 100 to 200 results since the last: work is in flight.
+                awaitResults(prefix, results.of(prefix).size() + 100 + random.nextInt(100));
                 int victim = random.nextInt(REPLICAS);
                 lastKill = Instant.now();
                 rig.kill(victim);
@@ -105,9 +111,11 @@ class ReplicaChaos {
     @Test
     @Order(2)
     void brokerStoppedForAMinute() {
-        Tally tally = run("broker", 2000, Duration.ofSeconds(15), () -> {
+        Tally tally = run("broker", 2000, Duration.ofSeconds(15), prefix -> {
             KafkaBroker.stopBroker();
-            pause(Duration.ofMinutes(1));
+            int published = results.of(prefix).size();
+            // For the minute the broker is away, no result of the case can come out.
+            holdFor(Duration.ofMinutes(1), () -> results.of(prefix).size() == published);
             KafkaBroker.startAgain();
             return Instant.now();
         });
@@ -117,10 +125,10 @@ class ReplicaChaos {
     @Test
     @Order(3)
     void databaseStoppedForThirtySeconds() {
-        Tally tally = run("database", 2000, Duration.ofSeconds(40), () -> {
-            pause(Duration.ofSeconds(10));
+        Tally tally = run("database", 2000, Duration.ofSeconds(40), prefix -> {
+            awaitResults(prefix, 200);
             database.stop();
-            pause(Duration.ofSeconds(30));
+            holdFor(Duration.ofSeconds(30), () -> !database.accepts());
             database.start();
             return Instant.now();
         });
@@ -130,14 +138,16 @@ class ReplicaChaos {
     @Test
     @Order(4)
     void gempix2Answering5000ForTwoMinutes() {
-        Tally tally = run("upstream", 2000, Duration.ofSeconds(60), () -> {
-            pause(Duration.ofSeconds(5));
+        Tally tally = run("upstream", 2000, Duration.ofSeconds(60), prefix -> {
+            awaitResults(prefix, 100);
             for (String endpoint : new String[]{"generate", "status"}) {
                 RestAssured.given().contentType(ContentType.JSON)
                         .body(Map.of("endpoint", endpoint, "code", 5000, "count", 1_000_000))
                         .post(rig.simulatorBaseUrl() + "/sim/faults").then().statusCode(200);
             }
-            pause(Duration.ofMinutes(2));
+            // For the two minutes Gempix2 fails every call, it makes no generation.
+            long made = generationsCreated();
+            holdFor(Duration.ofMinutes(2), () -> generationsCreated() == made);
             RestAssured.given().delete(rig.simulatorBaseUrl() + "/sim/faults").then().statusCode(204);
             return Instant.now();
         });
@@ -149,8 +159,11 @@ class ReplicaChaos {
     void everyWebhookLostAndAKill() {
         rig.knobs(Map.of("webhookDropRatio", 1.0));
         try {
-            Tally tally = run("webhooks-lost", 1000, Duration.ofSeconds(20), () -> {
-                pause(Duration.ofSeconds(10));
+            long before = generationsCreated();
+            Tally tally = run("webhooks-lost", 1000, Duration.ofSeconds(20), prefix -> {
+                // The kill once a third of the case's generations exist, whose webhooks all went missing.
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> generationsCreated() >= before + 300);
                 int victim = random.nextInt(REPLICAS);
                 Instant killed = Instant.now();
                 rig.kill(victim);
@@ -167,16 +180,16 @@ class ReplicaChaos {
      * Posts {@code requests} requests of their own at an even pace over {@code sendOver}, runs the fault meanwhile
      * (it returns when the system is whole again), waits for every result, and tallies the case.
      */
-    private Tally run(String name, int requests, Duration sendOver, Supplier<Instant> fault) {
+    private Tally run(String name, int requests, Duration sendOver, Function<String, Instant> fault) {
         String prefix = name + "-" + Long.toString(System.nanoTime(), 36) + "-";
         CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> send(prefix, requests, sendOver));
         Instant recovered;
         if (name.equals("broker")) {
             // Business systems cannot post while the broker is away: the requests go in first, the outage follows.
             sending.join();
-            recovered = fault.get();
+            recovered = fault.apply(prefix);
         } else {
-            recovered = fault.get();
+            recovered = fault.apply(prefix);
             sending.join();
         }
         try {
@@ -191,30 +204,51 @@ class ReplicaChaos {
         return tally;
     }
 
+    /** Posts the case's requests in 20 batches, one per tick of a timer over {@code over}; returns after the last. */
     private void send(String prefix, int requests, Duration over) {
         int batches = 20;
         int perBatch = requests / batches;
-        long pace = over.toMillis() / batches;
-        for (int batch = 0; batch < batches; batch++) {
-            List<Map.Entry<String, String>> records = new ArrayList<>();
-            for (int i = 0; i < perBatch; i++) {
-                String id = prefix + (batch * perBatch + i);
-                records.add(new AbstractMap.SimpleEntry<>(id, "{\"requestId\": \"" + id
-                        + "\", \"generationType\": \"text_to_image\", \"prompt\": \"chaos " + id + "\"}"));
-            }
-            rig.postAll(records);
-            pause(Duration.ofMillis(pace));
+        AtomicInteger next = new AtomicInteger();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            timer.scheduleAtFixedRate(() -> {
+                int batch = next.getAndIncrement();
+                if (batch >= batches) {
+                    done.complete(null);
+                    return;
+                }
+                try {
+                    List<Map.Entry<String, String>> records = new ArrayList<>();
+                    for (int i = 0; i < perBatch; i++) {
+                        String id = prefix + (batch * perBatch + i);
+                        records.add(new AbstractMap.SimpleEntry<>(id, "{\"requestId\": \"" + id
+                                + "\", \"generationType\": \"text_to_image\", \"prompt\": \"chaos " + id + "\"}"));
+                    }
+                    rig.postAll(records);
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            }, 0, over.toMillis() / batches, TimeUnit.MILLISECONDS);
+            done.join();
+        } finally {
+            timer.shutdownNow();
         }
     }
 
-    private static void pause(Duration duration) {
-        // The faults are timed from outside, as an operator's clock would time them; nothing here waits for a result.
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /** Waits until {@code count} results of the case have come out. */
+    private static void awaitResults(String prefix, int count) {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> results.of(prefix).size() >= count);
+    }
+
+    /** Keeps a fault up for {@code duration}, checking all along that {@code holds} stays true meanwhile. */
+    private static void holdFor(Duration duration, Callable<Boolean> holds) {
+        await().during(duration).atMost(duration.plusSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(holds);
+    }
+
+    private static long generationsCreated() {
+        return rig.counters().path("generationsCreated").asLong();
     }
 
     /** What a case left behind. */

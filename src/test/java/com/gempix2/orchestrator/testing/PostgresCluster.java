@@ -52,6 +52,15 @@ public final class PostgresCluster implements AutoCloseable {
                 "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=200", "start");
     }
 
+    /** Whether the server takes a connection now. */
+    public boolean accepts() {
+        try (var connection = java.sql.DriverManager.getConnection(jdbc(), "postgres", "")) {
+            return connection.isValid(1);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
     /** Stops the server at once, as a crash or a lost database host would: connections are cut, nothing is flushed. */
     public void stop() {
         asOwner(bin("pg_ctl"), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop");
