@@ -96,7 +96,8 @@ class ReplicaChaos {
             Instant lastKill = Instant.now();
             for (int kill = 0; kill < 10; kill++) {
                 // Each kill once the case has moved on by 100 to 200 results since the last: work is in flight.
-                awaitResults(prefix, results.of(prefix).size() + 100 + random.nextInt(100));
+                // (Never more than the case has: once its results are all out, the remaining kills come at once.)
+                awaitResults(prefix, Math.min(3000, results.of(prefix).size() + 100 + random.nextInt(100)));
                 int victim = random.nextInt(REPLICAS);
                 lastKill = Instant.now();
                 rig.kill(victim);
