@@ -17,7 +17,7 @@ set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 # ---------------------------------------------------------------------------------------------------
-# Settings. Fixed ports: the concurrent test suite uses 18081, 18082, 19001 and random ones.
+# Settings. Fixed ports (the test suite chooses free ones, so it can run beside this).
 # ---------------------------------------------------------------------------------------------------
 readonly KAFKA_PORT=9092
 readonly KAFKA_CONTROLLER_PORT=9093

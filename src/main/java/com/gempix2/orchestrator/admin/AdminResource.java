@@ -14,16 +14,15 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import com.gempix2.orchestrator.http.ApiError;
 import com.gempix2.orchestrator.http.ApiException;
 import com.gempix2.orchestrator.job.CancelDecision;
+import com.gempix2.orchestrator.job.IntakeJobs;
 import com.gempix2.orchestrator.job.Job;
-import com.gempix2.orchestrator.job.JobRepository;
-import com.gempix2.orchestrator.job.JobService;
 import com.gempix2.orchestrator.job.JobStatus;
+import com.gempix2.orchestrator.job.OperatorJobs;
 import com.gempix2.orchestrator.quota.BudgetView;
 import com.gempix2.orchestrator.quota.RateBudget;
 import com.gempix2.orchestrator.result.ResultPublisher;
 import com.gempix2.orchestrator.result.SetAsideResult;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -63,14 +62,14 @@ public class AdminResource {
     public record CancelView(String requestId, String decision) {
     }
 
-    private final JobRepository jobs;
-    private final JobService service;
+    private final OperatorJobs jobs;
+    private final IntakeJobs intake;
     private final RateBudget budget;
     private final ResultPublisher results;
 
-    AdminResource(JobRepository jobs, JobService service, RateBudget budget, ResultPublisher results) {
+    AdminResource(OperatorJobs jobs, IntakeJobs intake, RateBudget budget, ResultPublisher results) {
         this.jobs = jobs;
-        this.service = service;
+        this.intake = intake;
         this.budget = budget;
         this.results = results;
     }
@@ -79,7 +78,7 @@ public class AdminResource {
     @Path("/jobs/{requestId}")
     @APIResponse(responseCode = "404", description = "No job with that requestId")
     public JobView job(@PathParam("requestId") String requestId) {
-        return QuarkusTransaction.requiringNew().call(() -> jobs.findByRequestId(requestId).map(AdminResource::view))
+        return jobs.find(requestId).map(AdminResource::view)
                 .orElseThrow(() -> new ApiException(404, "not-found", "no job with that requestId"));
     }
 
@@ -93,8 +92,7 @@ public class AdminResource {
         if (limit < 1 || limit > 500) {
             throw new ApiException(400, "bad-request", "limit: must be between 1 and 500");
         }
-        return QuarkusTransaction.requiringNew().call(() -> jobs.newestIn(wanted, limit).stream()
-                .map(AdminResource::view).toList());
+        return jobs.newest(wanted, limit).stream().map(AdminResource::view).toList();
     }
 
     @POST
@@ -104,7 +102,7 @@ public class AdminResource {
     @APIResponse(responseCode = "409",
             description = "No queued job with that requestId: a finished job is never retried")
     public JobView retry(@PathParam("requestId") String requestId) {
-        if (!service.retryNow(requestId)) {
+        if (!jobs.retryNow(requestId)) {
             throw new ApiException(409, "not-queued",
                     "only a queued job can be retried: a finished one has its result");
         }
@@ -116,7 +114,8 @@ public class AdminResource {
     @RolesAllowed(OperatorCredentials.OPERATOR)
     @OperatorAction("cancel")
     public CancelView cancel(@PathParam("requestId") String requestId) {
-        CancelDecision decision = service.cancel(requestId);
+        // The same cancel as a message on the cancellations topic.
+        CancelDecision decision = intake.cancel(requestId);
         return new CancelView(requestId, decision.name().toLowerCase().replace('_', '-'));
     }
 

@@ -9,6 +9,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
+import com.gempix2.orchestrator.config.OperatorConfig;
 import com.gempix2.orchestrator.http.ApiError;
 
 import io.quarkus.logging.Log;

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import com.gempix2.orchestrator.config.OperatorConfig;
+
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import io.quarkus.security.AuthenticationFailedException;

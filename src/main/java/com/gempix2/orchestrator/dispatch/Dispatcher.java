@@ -13,20 +13,22 @@ import java.util.regex.Pattern;
 
 import org.jboss.logging.MDC;
 
-import com.gempix2.orchestrator.job.Backoff;
+import com.gempix2.orchestrator.config.DispatchConfig;
+import com.gempix2.orchestrator.config.SourceConfig;
+import com.gempix2.orchestrator.config.SubmitUnknownPolicy;
 import com.gempix2.orchestrator.job.ClaimedJob;
+import com.gempix2.orchestrator.job.DispatchJobs;
 import com.gempix2.orchestrator.job.ErrorCodes;
-import com.gempix2.orchestrator.job.ImageType;
-import com.gempix2.orchestrator.job.JobService;
 import com.gempix2.orchestrator.job.Outcome;
 import com.gempix2.orchestrator.job.SourceJobs;
-import com.gempix2.orchestrator.job.UploadedSource;
-import com.gempix2.orchestrator.provider.GenerateCommand;
 import com.gempix2.orchestrator.provider.Gempix2Client;
+import com.gempix2.orchestrator.provider.GenerateCommand;
 import com.gempix2.orchestrator.provider.UpstreamAnswer;
 import com.gempix2.orchestrator.quota.Permit;
 import com.gempix2.orchestrator.quota.Permits;
+import com.gempix2.orchestrator.support.Backoff;
 import com.gempix2.orchestrator.support.DatabaseOutages;
+import com.gempix2.orchestrator.support.ImageType;
 import com.gempix2.orchestrator.support.RunningClaims;
 import com.gempix2.orchestrator.webhook.ImageUrls;
 
@@ -55,7 +57,8 @@ public class Dispatcher {
     /** A generation's uuid as it may be stored (its column holds 128) and put in a status URL. */
     private static final Pattern UPSTREAM_UUID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
-    private final JobService jobs;
+    private final DispatchJobs jobs;
+    private final UploadedSources uploads;
     private final Gempix2Client client;
     private final DispatchConfig config;
     private final SourceConfig sourceConfig;
@@ -79,9 +82,11 @@ public class Dispatcher {
      */
     private final DatabaseOutages outages;
 
-    Dispatcher(JobService jobs, SourceJobs sourceJobs, Gempix2Client client, DispatchConfig config,
+    Dispatcher(DispatchJobs jobs, UploadedSources uploads, SourceJobs sourceJobs, Gempix2Client client,
+            DispatchConfig config,
             SourceConfig sourceConfig, CallSlots calls, Clock clock, MeterRegistry registry, ImageUrls imageUrls) {
         this.jobs = jobs;
+        this.uploads = uploads;
         this.sourceJobs = sourceJobs;
         this.client = client;
         this.config = config;
@@ -309,10 +314,10 @@ public class Dispatcher {
     }
 
     private boolean uploadOnce(ClaimedJob job, Permit.Granted permit, byte[] bytes, String sha256) {
-        Optional<UploadedSource> earlier = jobs.uploadedWithin(sha256, sourceConfig.source().reuseFor());
+        Optional<UploadedSource> earlier = uploads.within(sha256, sourceConfig.source().reuseFor());
         if (earlier.isPresent()) {
             client.release(permit);
-            jobs.sourceReused(job, earlier.get().imageUrl(), earlier.get().imageKey());
+            jobs.sourceReady(job, earlier.get().imageUrl(), earlier.get().imageKey());
             return true;
         }
         ImageType type = ImageType.detect(bytes).orElseThrow();
@@ -326,7 +331,7 @@ public class Dispatcher {
             upstreamFailed(job, ErrorCodes.SERVER_ERROR, "upload answer: " + problem);
             return true;
         }
-        jobs.sourceUploaded(job, sha256, imageUrl, answer.data().path("imageKey").asText(null));
+        uploads.uploaded(job, sha256, imageUrl, answer.data().path("imageKey").asText(null));
         Log.infof("Uploaded the source image of %s (%d bytes, %s)", job.requestId(), bytes.length, type);
         return true;
     }

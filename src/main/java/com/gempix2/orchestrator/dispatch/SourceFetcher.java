@@ -17,11 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.MDC;
 
-import com.gempix2.orchestrator.job.Backoff;
+import com.gempix2.orchestrator.config.DispatchConfig;
+import com.gempix2.orchestrator.config.Gempix2Config;
+import com.gempix2.orchestrator.config.SourceConfig;
 import com.gempix2.orchestrator.job.ErrorCodes;
 import com.gempix2.orchestrator.job.FetchTarget;
 import com.gempix2.orchestrator.job.Outcome;
 import com.gempix2.orchestrator.job.SourceJobs;
+import com.gempix2.orchestrator.support.Backoff;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -55,11 +58,11 @@ public class SourceFetcher {
     private final ExecutorService pool;
     private volatile boolean stopping;
 
-    SourceFetcher(SourceJobs jobs, SourceConfig config, DispatchConfig dispatch, Clock clock, MeterRegistry registry) {
+    SourceFetcher(SourceJobs jobs, Gempix2Config settings, Clock clock, MeterRegistry registry) {
         this.jobs = jobs;
-        this.config = config;
-        this.dispatch = dispatch;
-        this.images = new SourceImages(config);
+        this.config = settings.source();
+        this.dispatch = settings.dispatch();
+        this.images = new SourceImages(config, settings.allowHttp());
         this.backoff = new Backoff(dispatch.dispatch().backoffInitial(), dispatch.dispatch().backoffMax());
         this.clock = clock;
         this.registry = registry;

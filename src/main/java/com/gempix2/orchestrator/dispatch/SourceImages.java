@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.gempix2.orchestrator.job.ImageType;
+import com.gempix2.orchestrator.config.SourceConfig;
+import com.gempix2.orchestrator.support.ImageType;
 
 /**
  * Fetches a source image from a URL a business system gave, without letting that URL reach what it
@@ -60,10 +61,12 @@ final class SourceImages {
     private static final String UNRESOLVED = "the host could not be resolved";
 
     private final SourceConfig config;
+    private final boolean allowHttp;
     private final HttpClient client;
 
-    SourceImages(SourceConfig config) {
+    SourceImages(SourceConfig config, boolean allowHttp) {
         this.config = config;
+        this.allowHttp = allowHttp;
         this.client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(config.source().connectTimeout())
@@ -129,7 +132,7 @@ final class SourceImages {
     /** Why {@code target} may not be fetched, or null when it may. */
     String refusal(URI target) {
         String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !(scheme.equals("http") && config.allowHttp())) {
+        if (!scheme.equals("https") && !(scheme.equals("http") && allowHttp)) {
             return "only https URLs are fetched";
         }
         if (target.getHost() == null) {

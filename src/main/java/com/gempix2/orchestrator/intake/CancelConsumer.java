@@ -11,7 +11,7 @@ import org.jboss.logging.MDC;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gempix2.orchestrator.job.CancelDecision;
-import com.gempix2.orchestrator.job.JobService;
+import com.gempix2.orchestrator.job.IntakeJobs;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -29,12 +29,12 @@ public class CancelConsumer {
     /** How long a cancel message waits for a request that has not arrived. */
     private static final int MAX_MESSAGE_BYTES = 4096;
 
-    private final JobService jobs;
+    private final IntakeJobs jobs;
     private final ObjectMapper mapper;
     private final DeadLetters deadLetters;
     private final MeterRegistry registry;
 
-    CancelConsumer(JobService jobs, ObjectMapper mapper, DeadLetters deadLetters, MeterRegistry registry) {
+    CancelConsumer(IntakeJobs jobs, ObjectMapper mapper, DeadLetters deadLetters, MeterRegistry registry) {
         this.jobs = jobs;
         this.deadLetters = deadLetters;
         this.mapper = mapper;

@@ -9,8 +9,9 @@ import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.MDC;
 
+import com.gempix2.orchestrator.config.Gempix2Config;
 import com.gempix2.orchestrator.job.IntakeDecision;
-import com.gempix2.orchestrator.job.JobService;
+import com.gempix2.orchestrator.job.IntakeJobs;
 import com.gempix2.orchestrator.job.JobSpec;
 import com.gempix2.orchestrator.job.NewRequest;
 import com.gempix2.orchestrator.job.Outcome;
@@ -41,12 +42,12 @@ public class RequestConsumer {
     private static final int BATCH_ATTEMPTS = 3;
 
     private final RequestParser parser;
-    private final JobService jobs;
+    private final IntakeJobs jobs;
     private final DeadLetters deadLetters;
     private final MeterRegistry registry;
 
-    RequestConsumer(IntakeConfig rules, JobService jobs, DeadLetters deadLetters, MeterRegistry registry) {
-        this.parser = new RequestParser(rules);
+    RequestConsumer(Gempix2Config config, IntakeJobs jobs, DeadLetters deadLetters, MeterRegistry registry) {
+        this.parser = new RequestParser(config.intake(), config.allowHttp());
         this.jobs = jobs;
         this.deadLetters = deadLetters;
         this.registry = registry;

@@ -22,12 +22,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.gempix2.orchestrator.config.IntakeConfig;
 import com.gempix2.orchestrator.job.ErrorCodes;
 import com.gempix2.orchestrator.job.GenerationKind;
-import com.gempix2.orchestrator.job.ImageType;
 import com.gempix2.orchestrator.job.JobSpec;
 import com.gempix2.orchestrator.job.Priority;
 import com.gempix2.orchestrator.job.SourceImage;
+import com.gempix2.orchestrator.support.ImageType;
 
 /**
  * Reads a request message and checks it against the contract's rules. Pure: no I/O, no clock,
@@ -52,9 +53,11 @@ final class RequestParser {
             .build();
 
     private final IntakeConfig rules;
+    private final boolean allowHttp;
 
-    RequestParser(IntakeConfig rules) {
+    RequestParser(IntakeConfig rules, boolean allowHttp) {
         this.rules = rules;
+        this.allowHttp = allowHttp;
     }
 
     ParsedRequest parse(String recordKey, byte[] value) {
@@ -201,7 +204,7 @@ final class RequestParser {
                 URI uri = new URI(value);
                 String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
                 if (uri.getHost() == null
-                        || !(scheme.equals("https") || (rules.allowHttp() && scheme.equals("http")))) {
+                        || !(scheme.equals("https") || (allowHttp && scheme.equals("http")))) {
                     fail(name + ": must be an absolute https URL");
                 }
             } catch (URISyntaxException e) {

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import com.gempix2.orchestrator.job.Backoff;
+import com.gempix2.orchestrator.support.Backoff;
 
 import io.quarkus.logging.Log;
 

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import com.gempix2.orchestrator.dispatch.SourceConfig;
+import com.gempix2.orchestrator.config.SourceConfig;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -12,7 +12,7 @@ import jakarta.persistence.EntityManager;
 /**
  * Source images' bytes waiting for their upload, in a table of their own so that no listing of jobs loads them.
  * Capped in all and per tenant; the caps are checked and the bytes stored under one advisory lock, so that
- * replicas storing at once cannot overshoot them. Used inside {@link JobService}'s transactions.
+ * replicas storing at once cannot overshoot them. Used inside the transactions of this package's services.
  */
 @ApplicationScoped
 class HeldSources {

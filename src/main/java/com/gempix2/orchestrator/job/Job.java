@@ -14,7 +14,9 @@ import jakarta.persistence.Version;
 
 /**
  * One generation request and everything learned about it. Its state changes only through the
- * package-private methods below, called by {@link JobService}, which enforce {@link JobStatus#canMoveTo}.
+ * package-private methods below, called by this package's services (one per caller: {@link IntakeJobs},
+ * {@link DispatchJobs}, {@link SourceJobs}, {@link WebhookJobs}, {@link PollJobs}, {@link OperatorJobs}), which
+ * enforce {@link JobStatus#canMoveTo}; only {@link JobFinisher} ends a job.
  */
 @Entity
 @Table(name = "job")

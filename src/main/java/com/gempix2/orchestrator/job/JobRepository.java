@@ -3,6 +3,7 @@ package com.gempix2.orchestrator.job;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -15,10 +16,13 @@ import org.hibernate.Session;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 /**
- * Queries over jobs. The {@code lock...} queries take row locks with SKIP LOCKED, so that several
- * replicas can work the same table without waiting on, or doubling, each other.
+ * Queries over jobs. Plain finds, row locks and status queries go through Panache (JPQL with enum parameters);
+ * raw SQL is kept where it earns its place, each saying why: the claims that skip rows other replicas hold
+ * ({@code for update skip locked}, so that several replicas work the same table without waiting on, or doubling,
+ * each other), advisory locks, upserts, counts capped by a limit, and the few queries JPQL cannot say.
  */
 @ApplicationScoped
 public class JobRepository implements PanacheRepositoryBase<Job, Long> {
@@ -27,6 +31,8 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
     private static final int UUID_LOCK_SPACE = 7001;
     /** Advisory-lock namespace for "this requestId": serialises intake with cancellation. */
     private static final int REQUEST_ID_LOCK_SPACE = 7003;
+    private static final List<Short> PRIORITY_CODES = Arrays.stream(Priority.values())
+            .map(priority -> (short) priority.ordinal()).toList();
 
     public Optional<Job> findByRequestId(String requestId) {
         return find("requestId", requestId).firstResultOptional();
@@ -72,6 +78,7 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
     record QueuedTenant(short priority, String tenant) {
     }
 
+    /** Raw SQL: a count that stops at {@code atMost} (JPQL cannot count over a limited subquery). */
     int countQueuedDue(Instant now, int atMost) {
         return ((Number) getEntityManager().createNativeQuery("""
                 select count(*) from (select 1 from job where status = 'QUEUED' and next_attempt_at <= ?1
@@ -106,7 +113,10 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
         });
     }
 
-    /** The payload hash of each of {@code requestIds} stored already (or purged, within its retention). */
+    /**
+     * The payload hash of each of {@code requestIds} stored already (or purged, within its retention). Raw SQL: one
+     * round trip over the job table and the retention's table of retired requestIds, which has no entity.
+     */
     @SuppressWarnings("unchecked")
     Map<String, String> payloadHashesOf(List<String> requestIds) {
         List<Object[]> rows = getEntityManager()
@@ -121,48 +131,39 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
         return hashes;
     }
 
-    /** How many jobs each of {@code tenants} has queued (those with none left out). */
+    /**
+     * How many jobs each of {@code tenants} has queued (those with none left out). Every priority is named, so that
+     * the count walks {@code job_queued_fair_idx} (priority, tenant) for just these tenants.
+     */
     Map<String, Long> queuedByTenant(List<String> tenants) {
-        return countByTenant("status = 'QUEUED' and priority in (0, 1, 2)", tenants);
+        return countByTenant("j.status = ?1 and j.priority in ?2", tenants, JobStatus.QUEUED, PRIORITY_CODES);
     }
 
     /** How many jobs each of {@code tenants} has claimed or submitted, awaiting their outcome. */
     Map<String, Long> inFlightByTenant(List<String> tenants) {
-        return countByTenant("status in ('SUBMITTING', 'SUBMITTED')", tenants);
+        return countByTenant("j.status in ?1", tenants, List.of(JobStatus.SUBMITTING, JobStatus.SUBMITTED));
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Long> countByTenant(String condition, List<String> tenants) {
+    private Map<String, Long> countByTenant(String condition, List<String> tenants, Object... params) {
         if (tenants.isEmpty()) {
             return Map.of();
         }
-        List<Object[]> rows = getEntityManager()
-                .createNativeQuery("select tenant, count(*) from job where " + condition
-                        + " and tenant in (:tenants) group by tenant")
-                .setParameter("tenants", tenants)
-                .getResultList();
+        var query = getEntityManager().createQuery("select j.tenant, count(j) from Job j where " + condition
+                + " and j.tenant in ?" + (params.length + 1) + " group by j.tenant", Object[].class);
+        for (int i = 0; i < params.length; i++) {
+            query.setParameter(i + 1, params[i]);
+        }
         Map<String, Long> counts = new HashMap<>();
-        rows.forEach(row -> counts.put((String) row[0], ((Number) row[1]).longValue()));
+        query.setParameter(params.length + 1, tenants).getResultList()
+                .forEach(row -> counts.put((String) row[0], (Long) row[1]));
         return counts;
     }
 
-    /** Removes the cancel messages that came before any of {@code requestIds}, and names them. */
-    @SuppressWarnings("unchecked")
-    List<String> takeEarlyCancels(List<String> requestIds) {
-        if (requestIds.isEmpty()) {
-            return List.of();
-        }
-        return getEntityManager()
-                .createNativeQuery("delete from early_cancel where request_id in (:ids) returning request_id")
-                .setParameter("ids", requestIds)
-                .getResultList();
-    }
-
     Optional<Job> lockByUuid(String uuid) {
-        return lockList("select * from job where uuid = ?1 for update", uuid).stream().findFirst();
+        return find("uuid", uuid).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 
-    /** Records when each tenant was served, in the map's order. */
+    /** Records when each tenant was served, in the map's order. Raw SQL: an upsert. */
     void tenantsServed(Map<String, Instant> served) {
         served.forEach((tenant, at) -> getEntityManager().createNativeQuery("""
                 insert into tenant_turn (tenant, last_served_at) values (?1, ?2)
@@ -178,7 +179,7 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
     }
 
     Optional<Job> lockByRequestId(String requestId) {
-        return lockList("select * from job where request_id = ?1 for update", requestId).stream().findFirst();
+        return find("requestId", requestId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 
     List<Job> lockExpiredQueued(Instant now, int limit) {
@@ -210,7 +211,10 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
                 polls.stream().map(PollTarget::polls).toList(), until);
     }
 
-    /** Sets {@code column} to {@code until} for each (id, count) pair in {@code status}; the pairs go as two array literals. */
+    /**
+     * Sets {@code column} to {@code until} for each (id, count) pair in {@code status}; the pairs go as two array
+     * literals. Raw SQL: one statement for every claim, joined with {@code unnest}.
+     */
     private int renew(String column, String status, String countColumn, List<Long> ids, List<Integer> counts,
             Instant until) {
         return getEntityManager().createNativeQuery("update job set " + column
@@ -225,7 +229,7 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
         return values.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 
-    /** Submitted jobs the poller has started on (a next poll set), counted up to {@code atMost}. */
+    /** Submitted jobs the poller has started on (a next poll set), counted up to {@code atMost} (raw SQL: see above). */
     long countAwaitingPolls(int atMost) {
         return ((Number) getEntityManager().createNativeQuery("""
                 select count(*) from (select 1 from job where status = 'SUBMITTED' and next_poll_at is not null
@@ -267,7 +271,8 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
 
     /**
      * The {@code quantiles} of the generation times (ms) of the latest {@code sample} jobs of {@code kind} that
-     * have one, followed by how many there were; the quantiles are null when there were none.
+     * have one, followed by how many there were; the quantiles are null when there were none. Raw SQL: JPQL has no
+     * ordered-set aggregate.
      */
     Object[] generationQuantiles(GenerationKind kind, double low, double high, int sample) {
         return (Object[]) getEntityManager().createNativeQuery("""
@@ -288,13 +293,11 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
      * For the latest {@code limit} outcomes that came from Gempix2 (by webhook or poll), newest first: whether
      * each came by poll with no webhook for its job at all.
      */
-    @SuppressWarnings("unchecked")
     List<Boolean> latestOutcomesPolledOnly(int limit) {
-        return getEntityManager().createNativeQuery("""
-                select completed_via = 'POLL' and not webhook_seen from job where completed_via is not null
-                order by finished_at desc limit ?1""", Boolean.class)
-                .setParameter(1, limit)
-                .getResultList();
+        return getEntityManager().createQuery("select j.completedVia, j.webhookSeen from Job j"
+                + " where j.completedVia is not null order by j.finishedAt desc", Object[].class)
+                .setMaxResults(limit).getResultList().stream()
+                .map(row -> row[0] == CompletedVia.POLL && !(Boolean) row[1]).toList();
     }
 
     List<Job> lockSubmittedBefore(Instant cutoff, int limit) {
@@ -303,11 +306,17 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
                 order by submitted_at limit ?2 for update skip locked""", cutoff, limit);
     }
 
-    Optional<Job> lockById(long id) {
-        return lockList("select * from job where id = ?1 for update", id)
-                .stream().findFirst();
+    /** The job as claimed, locked; empty when its lease ran out and another replica took it over. */
+    Optional<Job> lockHeldLease(ClaimedJob claim) {
+        return lockById(claim.id())
+                .filter(job -> job.status() == JobStatus.SUBMITTING && job.attempts() == claim.attempt());
     }
 
+    Optional<Job> lockById(long id) {
+        return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** Serialises what is done for one uuid across replicas (a webhook, the submit answer), even before it is stored. */
     void lockUuid(String uuid) {
         getEntityManager()
                 .createNativeQuery("select pg_advisory_xact_lock(?1, hashtext(?2))")
@@ -330,6 +339,7 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
         return counts;
     }
 
+    /** Raw SQL for the claims: JPQL has no {@code skip locked}, and Hibernate's lock timeout hint is per dialect. */
     @SuppressWarnings("unchecked")
     private List<Job> lockList(String sql, Object... params) {
         var query = getEntityManager().createNativeQuery(sql, Job.class);

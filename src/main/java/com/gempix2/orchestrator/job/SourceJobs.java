@@ -28,13 +28,13 @@ public class SourceJobs {
     }
 
     private final JobRepository jobs;
-    private final JobService service;
+    private final JobFinisher finisher;
     private final HeldSources held;
     private final Clock clock;
 
-    SourceJobs(JobRepository jobs, JobService service, HeldSources held, Clock clock) {
+    SourceJobs(JobRepository jobs, JobFinisher finisher, HeldSources held, Clock clock) {
         this.jobs = jobs;
-        this.service = service;
+        this.finisher = finisher;
         this.held = held;
         this.clock = clock;
     }
@@ -59,7 +59,7 @@ public class SourceJobs {
         Job job = waiting.get();
         Instant now = clock.instant();
         if (!held.couldEverHold(bytes.length)) {
-            service.finish(job, Outcome.rejected(ErrorCodes.SOURCE_IMAGE_UNUSABLE, "sourceImage: " + bytes.length
+            finisher.finish(job, Outcome.rejected(ErrorCodes.SOURCE_IMAGE_UNUSABLE, "sourceImage: " + bytes.length
                     + " bytes, more than the service holds for one tenant or in all"));
             return Stored.GONE;
         }
@@ -80,7 +80,7 @@ public class SourceJobs {
     /** The download gave an outcome that ends the job (an unusable image, or too many failures). */
     @Transactional
     public void fetchEnded(long jobId, Outcome outcome) {
-        waitingForFetch(jobId).ifPresent(job -> service.finish(job, outcome));
+        waitingForFetch(jobId).ifPresent(job -> finisher.finish(job, outcome));
     }
 
     /** Gives up a claimed download without trying it (its host is busy): tried again at {@code retryAt}. */
@@ -101,10 +101,10 @@ public class SourceJobs {
      */
     @Transactional
     public void awaitSource(ClaimedJob claim) {
-        service.heldLease(claim).ifPresent(job -> {
+        jobs.lockHeldLease(claim).ifPresent(job -> {
             if (job.sourceUrl() == null) {
                 // Its bytes came in its message and are not held any more: there is nothing to download them from.
-                service.finish(job, Outcome.failed(ErrorCodes.SOURCE_IMAGE_UNUSABLE,
+                finisher.finish(job, Outcome.failed(ErrorCodes.SOURCE_IMAGE_UNUSABLE,
                         "sourceImage: its bytes are no longer held", null));
             } else {
                 job.awaitSource();

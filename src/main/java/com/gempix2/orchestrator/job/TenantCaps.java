@@ -2,6 +2,8 @@ package com.gempix2.orchestrator.job;
 
 import java.util.Map;
 
+import com.gempix2.orchestrator.config.TenantConfig;
+
 /** The per-tenant rules of {@link TenantConfig} that intake applies: who may send {@code high}, how many may queue. */
 final class TenantCaps {
 

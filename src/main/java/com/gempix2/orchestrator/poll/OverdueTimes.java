@@ -6,9 +6,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.gempix2.orchestrator.config.PollConfig;
 import com.gempix2.orchestrator.job.GenerationKind;
 import com.gempix2.orchestrator.job.GenerationTimes;
-import com.gempix2.orchestrator.job.JobService;
+import com.gempix2.orchestrator.job.PollJobs;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,14 +27,14 @@ class OverdueTimes {
     /** The typical generation time, as the webhooks-stopped schedule uses it. */
     private static final double TYPICAL = 0.5;
 
-    private final JobService jobs;
+    private final PollJobs jobs;
     private final PollConfig.Overdue config;
     private final Duration firstAfter;
     private final Clock clock;
     private volatile Map<GenerationKind, GenerationTimes> learned = Map.of();
     private volatile Instant readAt = Instant.MIN;
 
-    OverdueTimes(JobService jobs, PollConfig config, Clock clock, MeterRegistry registry) {
+    OverdueTimes(PollJobs jobs, PollConfig config, Clock clock, MeterRegistry registry) {
         this.jobs = jobs;
         this.config = config.overdue();
         this.firstAfter = config.firstAfter();

@@ -10,14 +10,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.MDC;
 
+import com.gempix2.orchestrator.config.PollConfig;
 import com.gempix2.orchestrator.dispatch.CallSlots;
 import com.gempix2.orchestrator.job.CompletedVia;
 import com.gempix2.orchestrator.job.ErrorCodes;
-import com.gempix2.orchestrator.job.JobService;
 import com.gempix2.orchestrator.job.Outcome;
+import com.gempix2.orchestrator.job.PollJobs;
 import com.gempix2.orchestrator.job.PollTarget;
-import com.gempix2.orchestrator.provider.GenerationStatus;
 import com.gempix2.orchestrator.provider.Gempix2Client;
+import com.gempix2.orchestrator.provider.GenerationStatus;
 import com.gempix2.orchestrator.provider.UpstreamAnswer;
 import com.gempix2.orchestrator.support.RunningClaims;
 import com.gempix2.orchestrator.webhook.ImageUrls;
@@ -37,7 +38,7 @@ public class Poller {
 
     private static final int SWEEP_LIMIT = 100;
 
-    private final JobService jobs;
+    private final PollJobs jobs;
     private final Gempix2Client client;
     private final PollConfig config;
     private final OverdueTimes overdue;
@@ -49,7 +50,7 @@ public class Poller {
     /** The polls whose calls run here: their leases are renewed until the answer is stored. */
     private final RunningClaims<PollTarget> running = new RunningClaims<>("polls");
 
-    Poller(JobService jobs, Gempix2Client client, PollConfig config, OverdueTimes overdue, WebhookWatch webhooks,
+    Poller(PollJobs jobs, Gempix2Client client, PollConfig config, OverdueTimes overdue, WebhookWatch webhooks,
             CallSlots calls, Clock clock, ImageUrls imageUrls) {
         this.jobs = jobs;
         this.client = client;

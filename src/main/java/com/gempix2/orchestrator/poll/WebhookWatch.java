@@ -1,6 +1,7 @@
 package com.gempix2.orchestrator.poll;
 
-import com.gempix2.orchestrator.job.JobService;
+import com.gempix2.orchestrator.config.PollConfig;
+import com.gempix2.orchestrator.job.PollJobs;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,11 +16,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 class WebhookWatch {
 
-    private final JobService jobs;
+    private final PollJobs jobs;
     private final PollConfig config;
     private volatile boolean stopped;
 
-    WebhookWatch(JobService jobs, PollConfig config, MeterRegistry registry) {
+    WebhookWatch(PollJobs jobs, PollConfig config, MeterRegistry registry) {
         this.jobs = jobs;
         this.config = config;
         Gauge.builder("gempix2.webhooks.stopped", this, watch -> watch.stopped ? 1 : 0)

@@ -1,5 +1,7 @@
 package com.gempix2.orchestrator.provider;
 
+import com.gempix2.orchestrator.config.ProviderConfig;
+
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 

@@ -12,13 +12,14 @@ import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.gempix2.orchestrator.config.ProviderConfig;
 import com.gempix2.orchestrator.job.ErrorCodes;
-import com.gempix2.orchestrator.job.ImageType;
 import com.gempix2.orchestrator.quota.CallKind;
 import com.gempix2.orchestrator.quota.Feedback;
 import com.gempix2.orchestrator.quota.Permit;
 import com.gempix2.orchestrator.quota.Permits;
 import com.gempix2.orchestrator.quota.RateBudget;
+import com.gempix2.orchestrator.support.ImageType;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -22,9 +22,10 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import com.gempix2.orchestrator.job.Backoff;
+import com.gempix2.orchestrator.config.ResultConfig;
 import com.gempix2.orchestrator.job.JobFinished;
 import com.gempix2.orchestrator.job.JobSpec;
+import com.gempix2.orchestrator.support.Backoff;
 import com.gempix2.orchestrator.support.DatabaseOutages;
 
 import io.micrometer.core.instrument.Counter;

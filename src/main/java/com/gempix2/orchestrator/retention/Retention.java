@@ -7,7 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.gempix2.orchestrator.dispatch.SourceConfig;
+import com.gempix2.orchestrator.config.RetentionConfig;
+import com.gempix2.orchestrator.config.SourceConfig;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;

@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 
+import com.gempix2.orchestrator.config.Gempix2Config;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,13 +24,18 @@ public class ImageUrls {
     private final ImageHosts hosts;
     private final MeterRegistry registry;
 
-    ImageUrls(WebhookConfig config, MeterRegistry registry) {
+    ImageUrls(Gempix2Config config, MeterRegistry registry) {
         this.allowHttp = config.allowHttp();
-        this.hosts = new ImageHosts(config.webhookImageHosts().orElse(List.of()));
+        this.hosts = new ImageHosts(config.webhook().webhookImageHosts().orElse(List.of()));
         this.registry = registry;
     }
 
     /** What is wrong with {@code url} (starting with {@code imageUrl:}), or null when it may be used. */
+    /** Whether plain-http URLs are accepted ({@code gempix2.allow-http}). */
+    boolean allowsHttp() {
+        return allowHttp;
+    }
+
     public String problem(String url) {
         String format = formatProblem(url, allowHttp);
         if (format != null) {

@@ -5,6 +5,7 @@ import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
+import com.gempix2.orchestrator.config.WebhookConfig;
 import com.gempix2.orchestrator.http.ApiError;
 import com.gempix2.orchestrator.http.Tokens;
 

@@ -12,13 +12,14 @@ import org.jboss.logging.MDC;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gempix2.orchestrator.config.WebhookConfig;
 import com.gempix2.orchestrator.http.ApiException;
 import com.gempix2.orchestrator.job.CompletedVia;
 import com.gempix2.orchestrator.job.ErrorCodes;
 import com.gempix2.orchestrator.job.IncomingWebhook;
-import com.gempix2.orchestrator.job.JobService;
 import com.gempix2.orchestrator.job.Outcome;
 import com.gempix2.orchestrator.job.WebhookDecision;
+import com.gempix2.orchestrator.job.WebhookJobs;
 import com.gempix2.orchestrator.provider.Gempix2Client;
 import com.gempix2.orchestrator.provider.GenerationStatus;
 import com.gempix2.orchestrator.provider.UpstreamAnswer;
@@ -41,7 +42,8 @@ public class WebhookService {
     public record Receipt(String outcome, @JsonIgnore int httpStatus) {
     }
 
-    private final JobService jobs;
+    private final WebhookJobs jobs;
+    private final WebhookInbox inbox;
     private final Gempix2Client client;
     private final WebhookConfig config;
     private final ObjectMapper mapper;
@@ -52,9 +54,11 @@ public class WebhookService {
 
     private final Set<String> unknownEvents = ConcurrentHashMap.newKeySet();
 
-    WebhookService(JobService jobs, Gempix2Client client, WebhookConfig config, ObjectMapper mapper,
+    WebhookService(WebhookJobs jobs, WebhookInbox inbox, Gempix2Client client, WebhookConfig config,
+            ObjectMapper mapper,
             MeterRegistry registry, ImageUrls imageUrls) {
         this.jobs = jobs;
+        this.inbox = inbox;
         this.client = client;
         this.config = config;
         this.mapper = mapper;
@@ -83,7 +87,7 @@ public class WebhookService {
             throw new ApiException(415, "unsupported-media-type", "webhooks must be application/json");
         }
         Signatures.Check signature = signatures.check(headers, body);
-        WebhookPayload payload = WebhookPayload.read(parse(body), config.allowHttp());
+        WebhookPayload payload = WebhookPayload.read(parse(body), imageUrls.allowsHttp());
         if (!payload.recognised()) {
             // Logged once per name, for a bounded number of names: a sender cannot fill memory with them.
             if (unknownEvents.size() < MAX_UNKNOWN_EVENTS_LOGGED && unknownEvents.add(payload.event())) {
@@ -111,7 +115,7 @@ public class WebhookService {
                 outcome = confirmed.get();
                 confirm = false;
             }
-            WebhookDecision decision = jobs.applyWebhook(
+            WebhookDecision decision = inbox.receive(
                     new IncomingWebhook(payload.uuid(), outcome, signature.deliveryId(), confirm),
                     config.webhook().parkMax());
             Log.infof("Webhook %s for %s: %s", payload.event(), payload.uuid(), decision);
@@ -177,7 +181,7 @@ public class WebhookService {
     @Scheduled(every = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void dropStaleParkedWebhooks() {
-        int dropped = jobs.dropParkedBefore(config.webhook().parkTtl());
+        int dropped = inbox.dropParkedBefore(config.webhook().parkTtl());
         if (dropped > 0) {
             Log.infof("Dropped %d parked webhooks that matched no job within %s", dropped, config.webhook().parkTtl());
         }

@@ -1,5 +1,6 @@
 package com.gempix2.orchestrator.admin;
 
+import static com.gempix2.orchestrator.testing.AppPorts.management;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -39,7 +40,6 @@ import jakarta.inject.Inject;
 @WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class OperatorApiTest {
 
-    private static final String MANAGEMENT = "http://127.0.0.1:19001";
     private static final Path LOG = Path.of("target", "quarkus-test.log");
 
     @Inject
@@ -137,7 +137,7 @@ class OperatorApiTest {
 
     @Test
     void openApiDeclaresTheSchemeAndTheErrorAnswers() {
-        given().accept(ContentType.JSON).get(MANAGEMENT + "/q/openapi?format=json").then().statusCode(200)
+        given().accept(ContentType.JSON).get(management() + "/q/openapi?format=json").then().statusCode(200)
                 .body("components.securitySchemes.operator-token.type", equalTo("http"))
                 .body("components.securitySchemes.operator-token.scheme", equalTo("bearer"))
                 .body("paths.'/api/v1/upstream/pause'.post.security.operator-token", hasItem(List.of()))

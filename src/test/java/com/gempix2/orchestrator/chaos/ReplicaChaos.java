@@ -95,9 +95,10 @@ class ReplicaChaos {
         Tally tally = run("kill", 3000, Duration.ofSeconds(90), prefix -> {
             Instant lastKill = Instant.now();
             for (int kill = 0; kill < 10; kill++) {
-                // Each kill once the case has moved on by 100 to 200 results since the last: work is in flight.
-                // (Never more than the case has: once its results are all out, the remaining kills come at once.)
-                awaitResults(prefix, Math.min(3000, results.of(prefix).size() + 100 + random.nextInt(100)));
+                // Each kill once the case has moved on by 20 to 60 results since the last restart (results keep
+                // coming while a replica restarts), and the last while at least 300 are still to come: every kill
+                // finds work in flight.
+                awaitResults(prefix, Math.min(2700, results.of(prefix).size() + 20 + random.nextInt(40)));
                 int victim = random.nextInt(REPLICAS);
                 lastKill = Instant.now();
                 rig.kill(victim);

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.gempix2.orchestrator.job.ImageType;
+import com.gempix2.orchestrator.config.SourceConfig;
+import com.gempix2.orchestrator.support.ImageType;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -81,10 +82,6 @@ class SourceImagesTest {
                 return allowPrivate;
             }
 
-            public boolean allowHttp() {
-                return allowHttp;
-            }
-
             public Source source() {
                 return new Source() {
 
@@ -137,7 +134,7 @@ class SourceImagesTest {
                     }
                 };
             }
-        });
+        }, allowHttp);
     }
 
     private final SourceImages allowed = fetcher(true, true);

@@ -3,6 +3,7 @@ package com.gempix2.orchestrator.flow;
 import static com.gempix2.orchestrator.flow.Requests.awaitResult;
 import static com.gempix2.orchestrator.flow.Requests.newId;
 import static com.gempix2.orchestrator.flow.Requests.post;
+import static com.gempix2.orchestrator.testing.AppPorts.management;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -38,8 +39,6 @@ import jakarta.persistence.EntityManager;
 @WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class BreakerTest extends FreshAccountTest {
 
-    private static final String UPSTREAM_HEALTH = "http://127.0.0.1:19001/q/health/group/upstream";
-
     @Inject
     MeterRegistry registry;
 
@@ -56,8 +55,10 @@ class BreakerTest extends FreshAccountTest {
         List<String> ids = IntStream.range(0, 6).mapToObj(i -> post(newId("breaker"), "after the outage " + i))
                 .toList();
 
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get(UPSTREAM_HEALTH).then()
-                .statusCode(503).body("checks.find { it.name == 'gempix2' }.data.circuitBreaker", equalTo("open")));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> given().get(management() + "/q/health/group/upstream").then()
+                        .statusCode(503)
+                        .body("checks.find { it.name == 'gempix2' }.data.circuitBreaker", equalTo("open")));
         Simulator.clearFaults();
 
         int attempts = 0;
@@ -70,7 +71,8 @@ class BreakerTest extends FreshAccountTest {
         // A call that failed while the circuit was open or probing is not the job's attempt; no attempt without a call.
         assertTrue(attempts <= Simulator.calls("generate"), attempts + " attempts, " + Simulator.calls("generate")
                 + " calls");
-        given().get(UPSTREAM_HEALTH).then().body("checks.find { it.name == 'gempix2' }.data.circuitBreaker",
+        given().get(management() + "/q/health/group/upstream").then().body(
+                "checks.find { it.name == 'gempix2' }.data.circuitBreaker",
                 equalTo("closed"));
     }
 

@@ -2,6 +2,7 @@ package com.gempix2.orchestrator.flow;
 
 import static com.gempix2.orchestrator.flow.Requests.awaitResult;
 import static com.gempix2.orchestrator.flow.Requests.newId;
+import static com.gempix2.orchestrator.testing.AppPorts.management;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -38,7 +39,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class LostWebhookTest extends FreshAccountTest {
 
-    private static final String MANAGEMENT = "http://127.0.0.1:19001";
     private static final Pattern SQUARE_OVERDUE = Pattern.compile(
             "gempix2_poll_overdue_seconds\\{aspect_ratio=\"1:1\",generation_type=\"text_to_image\"} ([0-9.]+)");
 
@@ -47,7 +47,7 @@ class LostWebhookTest extends FreshAccountTest {
         // Whatever earlier tests did to the webhooks, one that arrives now says they work.
         String warm = postSquares("warm", 1).get(0);
         assertEquals("webhook", awaitResult(warm).json().path("completedVia").asText());
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(MANAGEMENT + "/q/metrics")
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(management() + "/q/metrics")
                 .then().body(containsString("gempix2_webhooks_stopped 0.0")));
 
         // Generations of 3 s, square: a kind no other flow test makes, so that the times learned are this test's.
@@ -73,17 +73,17 @@ class LostWebhookTest extends FreshAccountTest {
                     polls + " polls for one lost webhook, overdue after " + overdue + " s");
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            given().get(MANAGEMENT + "/q/metrics").then().body(containsString("gempix2_webhooks_stopped 1.0"));
-            given().get(MANAGEMENT + "/q/health/group/upstream").then().statusCode(503)
+            given().get(management() + "/q/metrics").then().body(containsString("gempix2_webhooks_stopped 1.0"));
+            given().get(management() + "/q/health/group/upstream").then().statusCode(503)
                     .body("checks.find { it.name == 'webhooks' }.status", equalTo("DOWN"));
         });
-        given().get(MANAGEMENT + "/q/health/ready").then().statusCode(200);
+        given().get(management() + "/q/health/ready").then().statusCode(200);
 
         Simulator.knobs(Map.of("webhookDropRatio", 0.0));
         String back = postSquares("back", 1).get(0);
         awaitResult(back);
         // Its webhook comes (perhaps after a poll found the outcome first): the webhooks work again.
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get(MANAGEMENT + "/q/metrics")
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get(management() + "/q/metrics")
                 .then().body(containsString("gempix2_webhooks_stopped 0.0")));
         assertEquals(1, KafkaTopics.results(back).size());
     }
@@ -100,7 +100,7 @@ class LostWebhookTest extends FreshAccountTest {
     }
 
     private double squareOverdueSeconds() {
-        Matcher matcher = SQUARE_OVERDUE.matcher(given().get(MANAGEMENT + "/q/metrics").then().extract().asString());
+        Matcher matcher = SQUARE_OVERDUE.matcher(given().get(management() + "/q/metrics").then().extract().asString());
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : -1;
     }
 }

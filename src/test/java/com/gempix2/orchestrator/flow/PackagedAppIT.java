@@ -3,6 +3,7 @@ package com.gempix2.orchestrator.flow;
 import static com.gempix2.orchestrator.flow.Requests.awaitResult;
 import static com.gempix2.orchestrator.flow.Requests.newId;
 import static com.gempix2.orchestrator.flow.Requests.post;
+import static com.gempix2.orchestrator.testing.AppPorts.management;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +34,7 @@ class PackagedAppIT {
 
     @Test
     void packagedServiceIsReadyAndCompletesARequest() {
-        given().get("http://127.0.0.1:19001/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management() + "/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
 
         String id = post(newId("packaged"), "a packaged parcel");
 

@@ -3,6 +3,7 @@ package com.gempix2.orchestrator.flow;
 import static com.gempix2.orchestrator.flow.Requests.awaitResult;
 import static com.gempix2.orchestrator.flow.Requests.newId;
 import static com.gempix2.orchestrator.flow.Requests.post;
+import static com.gempix2.orchestrator.testing.AppPorts.management;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -37,8 +38,6 @@ import io.restassured.response.ValidatableResponse;
 @WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class PauseTest extends FreshAccountTest {
 
-    private static final String MANAGEMENT = "http://127.0.0.1:19001";
-
     @Test
     void outOfCreditsPausesSubmissionsUntilAProbeSucceeds() {
         Simulator.knobs(Map.of("credits", 0));
@@ -46,9 +45,9 @@ class PauseTest extends FreshAccountTest {
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> upstreamHealth().statusCode(503)
                 .body("checks.find { it.name == 'gempix2' }.data.reason", containsString("1001")));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(MANAGEMENT + "/q/metrics").then()
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(management() + "/q/metrics").then()
                 .body(containsString("gempix2_upstream_paused{scope=\"submissions\"} 1.0")));
-        given().get(MANAGEMENT + "/q/health/ready").then().statusCode(200);
+        given().get(management() + "/q/health/ready").then().statusCode(200);
         int probes = Simulator.calls("generate");
         assertEquals("queued", Operator.status(id), "a job is never failed for missing credits");
         assertTrue(KafkaTopics.results(id).isEmpty());
@@ -91,6 +90,6 @@ class PauseTest extends FreshAccountTest {
     }
 
     private static ValidatableResponse upstreamHealth() {
-        return given().get(MANAGEMENT + "/q/health/group/upstream").then();
+        return given().get(management() + "/q/health/group/upstream").then();
     }
 }

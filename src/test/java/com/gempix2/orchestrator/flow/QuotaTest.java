@@ -3,6 +3,7 @@ package com.gempix2.orchestrator.flow;
 import static com.gempix2.orchestrator.flow.Requests.awaitResult;
 import static com.gempix2.orchestrator.flow.Requests.newId;
 import static com.gempix2.orchestrator.flow.Requests.post;
+import static com.gempix2.orchestrator.testing.AppPorts.management;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -53,8 +54,6 @@ class QuotaTest extends FreshAccountTest {
         }
     }
 
-    private static final String MANAGEMENT = "http://127.0.0.1:19001";
-
     @Test
     void upstreamHeadersStopCallsBeforeGempix2HasToSay1003() {
         // Configured for 100,000 calls a window; the account really allows 2.
@@ -66,7 +65,7 @@ class QuotaTest extends FreshAccountTest {
         }
         assertEquals(0, Simulator.counters().path("rateLimited").asInt(), "no call was refused with 1003");
         assertEquals(5, Simulator.calls("generate"));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(MANAGEMENT + "/q/metrics")
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(management() + "/q/metrics")
                 .then().body(containsString("gempix2_quota_limit 2.0")));
     }
 
@@ -82,7 +81,7 @@ class QuotaTest extends FreshAccountTest {
         }
         assertEquals(0, Simulator.counters().path("rateLimited").asInt(), "no call was refused with 1003");
         assertEquals(8, Simulator.calls("generate"), "one generate call per request, none refused");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(MANAGEMENT + "/q/metrics")
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(management() + "/q/metrics")
                 .then().body(containsString("gempix2_quota_limit 3.0"), containsString("gempix2_quota_learned 1.0"),
                         matchesPattern("(?s).*gempix2_quota_window_seconds [23]\\.0.*")));
     }
@@ -109,7 +108,7 @@ class QuotaTest extends FreshAccountTest {
 
     private static void awaitMetrics(String... lines) {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            String scrape = given().get(MANAGEMENT + "/q/metrics").then().extract().asString();
+            String scrape = given().get(management() + "/q/metrics").then().extract().asString();
             for (String line : lines) {
                 assertTrue(scrape.contains(line), line);
             }
@@ -140,7 +139,7 @@ class QuotaTest extends FreshAccountTest {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> Simulator.calls("generate") == 3);
         assertEquals(0, Simulator.counters().path("rateLimited").asInt());
-        given().get(MANAGEMENT + "/q/health/group/upstream").then()
+        given().get(management() + "/q/health/group/upstream").then()
                 .body("checks.find { it.name == 'gempix2' }.data.limit", equalTo(3));
 
         // The two left over wait for the next hour: cancelling them spends nothing.

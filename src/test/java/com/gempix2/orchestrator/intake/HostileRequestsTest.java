@@ -32,7 +32,7 @@ class HostileRequestsTest {
             Map.of("url", "https://img.example/a.png"), Map.of("base64", "iVBORw0KGgoA", "contentType", "image/png"),
             Map.of("base64", "R0lGODlh", "contentType", "image/gif"), Map.of("base64", 7));
 
-    private final RequestParser parser = new RequestParser(new RequestParserTest.Rules(2000, 65536, 16384, false));
+    private final RequestParser parser = new RequestParser(new RequestParserTest.Rules(2000, 65536, 16384), false);
 
     @Test
     void anyBytesGetAnAnswer() {

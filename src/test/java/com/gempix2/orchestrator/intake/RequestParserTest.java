@@ -14,17 +14,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import com.gempix2.orchestrator.config.IntakeConfig;
 import com.gempix2.orchestrator.job.JobSpec;
 import com.gempix2.orchestrator.job.Priority;
 
 class RequestParserTest {
 
-    record Rules(int promptMaxLength, int maxMessageBytes, int metadataMaxBytes, boolean allowHttp)
+    record Rules(int promptMaxLength, int maxMessageBytes, int metadataMaxBytes)
             implements
                 IntakeConfig {
     }
 
-    private final RequestParser parser = new RequestParser(new Rules(20, 4096, 64, false));
+    private final RequestParser parser = new RequestParser(new Rules(20, 4096, 64), false);
 
     private ParsedRequest parse(String json) {
         return parser.parse("key-1", json.getBytes(StandardCharsets.UTF_8));
@@ -167,7 +168,7 @@ class RequestParserTest {
 
     @Test
     void plainHttpIsAcceptedOnlyWhereConfigured() {
-        RequestParser lenient = new RequestParser(new Rules(20, 4096, 64, true));
+        RequestParser lenient = new RequestParser(new Rules(20, 4096, 64), true);
         ParsedRequest parsed = lenient.parse(null, ("{\"requestId\":\"r\",\"generationType\":\"image_to_image\","
                 + "\"prompt\":\"p\",\"imageUrl\":\"http://127.0.0.1:8090/files/a.png\"}")
                 .getBytes(StandardCharsets.UTF_8));
@@ -217,7 +218,7 @@ class RequestParserTest {
     @Test
     void deeplyNestedJsonIsUnreadableNotACrash() {
         String nested = "{\"requestId\":\"r\",\"metadata\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
-        RequestParser roomy = new RequestParser(new Rules(20, 1 << 20, 64, false));
+        RequestParser roomy = new RequestParser(new Rules(20, 1 << 20, 64), false);
         assertInstanceOf(ParsedRequest.Unreadable.class, roomy.parse(null, nested.getBytes(StandardCharsets.UTF_8)));
     }
 

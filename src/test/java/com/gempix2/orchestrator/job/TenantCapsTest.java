@@ -11,6 +11,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import com.gempix2.orchestrator.config.TenantConfig;
+
 class TenantCapsTest {
 
     record Config(Optional<Integer> maxQueued, Optional<Integer> maxInFlight, Optional<List<String>> highPriority)

@@ -1,5 +1,7 @@
 package com.gempix2.orchestrator.ops;
 
+import static com.gempix2.orchestrator.testing.AppPorts.management;
+import static com.gempix2.orchestrator.testing.AppPorts.publicUrl;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -27,31 +29,29 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class OperationsTest {
 
-    private static final String MANAGEMENT = "http://127.0.0.1:19001";
-    private static final String PUBLIC = "http://127.0.0.1:18081";
     /** promtool's exit status when the scrape parses but its lint has advice. */
     private static final int LINT_ADVICE_ONLY = 3;
 
     @Test
     void healthProbesAnswerOnTheManagementPort() {
         for (String probe : new String[]{"live", "ready", "started"}) {
-            given().get(MANAGEMENT + "/q/health/" + probe).then().statusCode(200).body("status", equalTo("UP"));
+            given().get(management() + "/q/health/" + probe).then().statusCode(200).body("status", equalTo("UP"));
         }
-        given().get(MANAGEMENT + "/q/health/ready").then().body("checks.name", hasItem(containsString("Database")));
+        given().get(management() + "/q/health/ready").then().body("checks.name", hasItem(containsString("Database")));
     }
 
     @Test
     void upstreamStateHasAHealthGroupOfItsOwn() {
-        given().get(MANAGEMENT + "/q/health/group/upstream").then()
+        given().get(management() + "/q/health/group/upstream").then()
                 .body("checks.name", hasItem("gempix2"), "checks.name", hasItem("webhooks"));
-        given().get(MANAGEMENT + "/q/health/ready").then()
+        given().get(management() + "/q/health/ready").then()
                 .body("checks.name", org.hamcrest.Matchers.not(hasItem("gempix2")),
                         "checks.name", org.hamcrest.Matchers.not(hasItem("webhooks")));
     }
 
     @Test
     void prometheusMetricsIncludeTheBusinessMeters() {
-        given().get(MANAGEMENT + "/q/metrics").then().statusCode(200)
+        given().get(management() + "/q/metrics").then().statusCode(200)
                 .body(containsString("gempix2_jobs{"))
                 .body(containsString("gempix2_quota_limit"))
                 .body(containsString("gempix2_upstream_paused"));
@@ -60,7 +60,7 @@ class OperationsTest {
     @Test
     void metricsPassPromtoolsCheck() throws Exception {
         // Strict scrapers (Prometheus' own promtool, Telegraf, New Relic) refuse a whole scrape over one bad line.
-        String scrape = given().get(MANAGEMENT + "/q/metrics").then().statusCode(200).extract().asString();
+        String scrape = given().get(management() + "/q/metrics").then().statusCode(200).extract().asString();
         Path file = Files.createDirectories(Path.of("target")).resolve("metrics-scrape.txt");
         Files.writeString(file, scrape);
 
@@ -78,8 +78,8 @@ class OperationsTest {
     @Test
     void nothingOperationalIsExposedOnThePublicPort() {
         for (String path : new String[]{"/q/health", "/q/health/ready", "/q/metrics", "/q/openapi"}) {
-            given().get(PUBLIC + path).then().statusCode(404);
+            given().get(publicUrl() + path).then().statusCode(404);
         }
-        given().get(MANAGEMENT + "/q/openapi").then().statusCode(200).body(containsString("/webhooks/gempix2"));
+        given().get(management() + "/q/openapi").then().statusCode(200).body(containsString("/webhooks/gempix2"));
     }
 }

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 
+import com.gempix2.orchestrator.config.PollConfig;
 import com.gempix2.orchestrator.provider.GenerationStatus;
 
 class PollIntervalTest {

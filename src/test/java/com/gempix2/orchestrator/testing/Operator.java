@@ -10,8 +10,6 @@ import io.restassured.specification.RequestSpecification;
 /** The operator API as an operator drives it, on its own port, with the test profile's tokens. */
 public final class Operator {
 
-    /** The test profile's gempix2.operator.port. */
-    public static final int PORT = 18082;
     /** The operator role's token; {@code ops-test} in the audit log. */
     public static final String TOKEN = "test-admin-token-0123456789";
     /** The viewer role's token; {@code grafana-test} in the audit log. */
@@ -28,7 +26,7 @@ public final class Operator {
 
     /** A call to the operator port with no token. */
     public static RequestSpecification anonymous() {
-        return given().port(PORT);
+        return given().port(AppPorts.operator());
     }
 
     public static void pause() {

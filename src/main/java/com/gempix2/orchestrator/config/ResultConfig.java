@@ -1,14 +1,12 @@
-package com.gempix2.orchestrator.result;
+package com.gempix2.orchestrator.config;
 
 import java.net.URI;
 import java.time.Duration;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** How result events are published. */
-@ConfigMapping(prefix = "gempix2.results")
-interface ResultConfig {
+public interface ResultConfig {
 
     /** How often the relay looks for unpublished results. */
     @WithDefault("1s")

@@ -1,4 +1,4 @@
-package com.gempix2.orchestrator.job;
+package com.gempix2.orchestrator.support;
 
 import java.time.Clock;
 import java.time.Duration;

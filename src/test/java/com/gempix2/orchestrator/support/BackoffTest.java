@@ -1,4 +1,4 @@
-package com.gempix2.orchestrator.job;
+package com.gempix2.orchestrator.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

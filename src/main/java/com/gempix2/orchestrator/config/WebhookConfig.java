@@ -1,14 +1,12 @@
-package com.gempix2.orchestrator.webhook;
+package com.gempix2.orchestrator.config;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** Who may call the webhook route, what it accepts, and how far a completion is trusted. */
-@ConfigMapping(prefix = "gempix2")
 public interface WebhookConfig {
 
     /** Accepted {@code ?token=} secrets, comma-separated; two during a rotation. None: every call is 401. */
@@ -26,10 +24,6 @@ public interface WebhookConfig {
 
     /** Host suffixes a completion's imageUrl must be on, comma-separated; none: any https host. */
     Optional<List<String>> webhookImageHosts();
-
-    /** Accept plain-http image URLs (local runs against the simulator). */
-    @WithDefault("false")
-    boolean allowHttp();
 
     Webhook webhook();
 

@@ -1,12 +1,10 @@
-package com.gempix2.orchestrator.dispatch;
+package com.gempix2.orchestrator.config;
 
 import java.time.Duration;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** How queued jobs are claimed and submitted. */
-@ConfigMapping(prefix = "gempix2")
 public interface DispatchConfig {
 
     /** {@code resubmit} or {@code fail} (9004) for a submission whose outcome is unknown. */

@@ -1,23 +1,17 @@
-package com.gempix2.orchestrator.dispatch;
+package com.gempix2.orchestrator.config;
 
 import java.time.Duration;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /** How source images are fetched for image_to_image, and how long an upload is used again. */
-@ConfigMapping(prefix = "gempix2")
 public interface SourceConfig {
 
     /** Let sourceImage.url reach private, loopback and link-local addresses (env GEMPIX2_SOURCE_ALLOW_PRIVATE). */
     @WithName("source-allow-private")
     @WithDefault("false")
     boolean allowPrivate();
-
-    /** Accept plain http URLs (local runs and tests). */
-    @WithDefault("false")
-    boolean allowHttp();
 
     Source source();
 

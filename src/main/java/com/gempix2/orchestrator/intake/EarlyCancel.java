@@ -1,4 +1,4 @@
-package com.gempix2.orchestrator.job;
+package com.gempix2.orchestrator.intake;
 
 import java.time.Instant;
 

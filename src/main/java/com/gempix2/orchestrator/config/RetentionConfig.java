@@ -1,13 +1,11 @@
-package com.gempix2.orchestrator.retention;
+package com.gempix2.orchestrator.config;
 
 import java.time.Duration;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** How long what is finished is kept, and how it is purged. */
-@ConfigMapping(prefix = "gempix2.retention")
-interface RetentionConfig {
+public interface RetentionConfig {
 
     /** How often a purge runs (on one replica at a time). */
     @WithDefault("5m")

@@ -1,14 +1,12 @@
-package com.gempix2.orchestrator.provider;
+package com.gempix2.orchestrator.config;
 
 import java.time.Duration;
 import java.util.Optional;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /** How the service reaches Gempix2. */
-@ConfigMapping(prefix = "gempix2")
 public interface ProviderConfig {
 
     /** Upstream base URL; the REST client reads it as {@code quarkus.rest-client.gempix2.url}. */

@@ -1,12 +1,9 @@
-package com.gempix2.orchestrator.job;
+package com.gempix2.orchestrator.config;
 
 import java.util.List;
 import java.util.Optional;
 
-import io.smallrye.config.ConfigMapping;
-
 /** Optional caps that keep one tenant from taking more than its share; none set, none applies. */
-@ConfigMapping(prefix = "gempix2.tenants")
 public interface TenantConfig {
 
     /** Requests one tenant may have queued; past it a request is {@code rejected} with 9006. */

@@ -1,11 +1,9 @@
-package com.gempix2.orchestrator.intake;
+package com.gempix2.orchestrator.config;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /** The rules a request must keep. */
-@ConfigMapping(prefix = "gempix2")
 public interface IntakeConfig {
 
     /** Longest prompt, in characters. */
@@ -22,8 +20,4 @@ public interface IntakeConfig {
     @WithName("intake.metadata-max-bytes")
     @WithDefault("16384")
     int metadataMaxBytes();
-
-    /** Accept plain-http image URLs (local runs against the simulator). */
-    @WithDefault("false")
-    boolean allowHttp();
 }

@@ -1,6 +1,12 @@
-package com.gempix2.orchestrator.job;
+package com.gempix2.orchestrator.webhook;
 
 import java.time.Instant;
+
+import com.gempix2.orchestrator.job.CompletedVia;
+import com.gempix2.orchestrator.job.ErrorCodes;
+import com.gempix2.orchestrator.job.IncomingWebhook;
+import com.gempix2.orchestrator.job.JobStatus;
+import com.gempix2.orchestrator.job.Outcome;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -27,21 +33,21 @@ class ParkedWebhook {
     protected ParkedWebhook() {
     }
 
-    ParkedWebhook(String uuid, Outcome outcome, Instant receivedAt, boolean confirm) {
-        this.uuid = uuid;
-        this.event = outcome.status().name();
-        this.imageUrl = outcome.imageUrl();
-        this.reason = outcome.errorMessage();
+    ParkedWebhook(IncomingWebhook webhook, Instant receivedAt) {
+        this.uuid = webhook.uuid();
+        this.event = webhook.outcome().status().name();
+        this.imageUrl = webhook.outcome().imageUrl();
+        this.reason = webhook.outcome().errorMessage();
         this.receivedAt = receivedAt;
-        this.confirm = confirm;
+        this.confirm = webhook.confirm();
     }
 
-    /** The completion must be re-read from Gempix2 before it is trusted. */
-    boolean confirm() {
-        return confirm;
+    /** The webhook as it came (its delivery id, if it had one, is remembered apart). */
+    IncomingWebhook webhook() {
+        return new IncomingWebhook(uuid, outcome(), null, confirm);
     }
 
-    Outcome outcome() {
+    private Outcome outcome() {
         return JobStatus.valueOf(event) == JobStatus.COMPLETED
                 ? Outcome.completed(imageUrl, CompletedVia.WEBHOOK)
                 : Outcome.failed(ErrorCodes.SERVER_ERROR, reason, CompletedVia.WEBHOOK);

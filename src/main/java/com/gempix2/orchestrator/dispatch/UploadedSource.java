@@ -1,4 +1,4 @@
-package com.gempix2.orchestrator.job;
+package com.gempix2.orchestrator.dispatch;
 
 import java.time.Instant;
 
@@ -10,7 +10,7 @@ import jakarta.persistence.Table;
 /** A source image uploaded to Gempix2, by the SHA-256 of its bytes: the same bytes are not uploaded twice. */
 @Entity
 @Table(name = "uploaded_source")
-public class UploadedSource {
+class UploadedSource {
 
     @Id
     private String sha256;
@@ -24,15 +24,15 @@ public class UploadedSource {
     protected UploadedSource() {
     }
 
-    public String imageUrl() {
+    String imageUrl() {
         return imageUrl;
     }
 
-    public String imageKey() {
+    String imageKey() {
         return imageKey;
     }
 
-    public Instant uploadedAt() {
+    Instant uploadedAt() {
         return uploadedAt;
     }
 }

@@ -1,4 +1,4 @@
-package com.gempix2.orchestrator.dispatch;
+package com.gempix2.orchestrator.config;
 
 /** What to do with a submission whose outcome is unknown (timeout or broken connection after sending). */
 public enum SubmitUnknownPolicy {

@@ -1,12 +1,10 @@
-package com.gempix2.orchestrator.poll;
+package com.gempix2.orchestrator.config;
 
 import java.time.Duration;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** When the fallback poller asks Gempix2 about a job whose webhook has not come. */
-@ConfigMapping(prefix = "gempix2.poll")
 public interface PollConfig {
 
     /** How often the poller looks for overdue jobs: a cheap indexed query, so that an overdue poll is not late. */

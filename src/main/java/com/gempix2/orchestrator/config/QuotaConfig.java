@@ -1,13 +1,11 @@
-package com.gempix2.orchestrator.quota;
+package com.gempix2.orchestrator.config;
 
 import java.time.Duration;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /** The account's rate limit, as the operator knows it from the Gempix2 tier, and how the budget is shared. */
-@ConfigMapping(prefix = "gempix2")
 public interface QuotaConfig {
 
     /**

@@ -1,13 +1,11 @@
-package com.gempix2.orchestrator.admin;
+package com.gempix2.orchestrator.config;
 
 import java.util.List;
 import java.util.Optional;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** Where the operator API listens and who may use it. */
-@ConfigMapping(prefix = "gempix2.operator")
 public interface OperatorConfig {
 
     /**
