@@ -30,12 +30,12 @@ public class ImageUrls {
         this.registry = registry;
     }
 
-    /** What is wrong with {@code url} (starting with {@code imageUrl:}), or null when it may be used. */
     /** Whether plain-http URLs are accepted ({@code gempix2.allow-http}). */
     boolean allowsHttp() {
         return allowHttp;
     }
 
+    /** What is wrong with {@code url} (starting with {@code imageUrl:}), or null when it may be used. */
     public String problem(String url) {
         String format = formatProblem(url, allowHttp);
         if (format != null) {

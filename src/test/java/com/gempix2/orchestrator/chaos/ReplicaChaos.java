@@ -92,7 +92,7 @@ class ReplicaChaos {
     @Test
     @Order(1)
     void tenKillsWhileThousandsAreInFlight() {
-        Tally tally = run("kill", 3000, Duration.ofSeconds(90), prefix -> {
+        Tally tally = run("kill", 3000, Duration.ofSeconds(150), prefix -> {
             Instant lastKill = Instant.now();
             for (int kill = 0; kill < 10; kill++) {
                 // Each kill once the case has moved on by 20 to 60 results since the last restart (results keep

@@ -32,27 +32,16 @@ import com.gempix2.orchestrator.testing.SimulatorResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
-/** The upstream's own word on the rate limit (headers, 1003) bounds the budget, whatever was configured. */
+/**
+ * The upstream's own word on the rate limit (headers, 1003) bounds the budget, whatever was configured. The service
+ * believes in the configured hour; the simulator's windows last seconds, so that resets come within the test and the
+ * service must learn them from the headers.
+ */
 @QuarkusTest
-@TestProfile(QuotaTest.FourSecondWindows.class)
 @WithTestResource(value = KafkaBroker.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.GLOBAL)
 class QuotaTest extends FreshAccountTest {
-
-    /**
-     * The service believes in the configured hour; the simulator's windows last seconds, so that resets come
-     * within the test and the service must learn them from the headers.
-     */
-    public static class FourSecondWindows implements QuarkusTestProfile {
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("gempix2.quota.margin", "100ms");
-        }
-    }
 
     @Test
     void upstreamHeadersStopCallsBeforeGempix2HasToSay1003() {

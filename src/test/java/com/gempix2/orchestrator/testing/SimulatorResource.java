@@ -53,17 +53,16 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
     /** The app's ports, chosen free once for this start of the app. */
     static synchronized Ports ports() {
         if (ports == null) {
-            ports = new Ports(freePort(), freePort(), freePort());
+            // The three held open together, so that they differ.
+            try (ServerSocket http = new ServerSocket(0);
+                    ServerSocket management = new ServerSocket(0);
+                    ServerSocket operator = new ServerSocket(0)) {
+                ports = new Ports(http.getLocalPort(), management.getLocalPort(), operator.getLocalPort());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return ports;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Stopped with the app, as the app's own simulator was: none of its webhooks then reaches the next app. */
