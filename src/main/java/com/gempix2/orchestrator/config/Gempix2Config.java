@@ -35,7 +35,10 @@ public interface Gempix2Config {
     @WithParentName
     SourceConfig source();
 
-    /** {@code webhook-tokens}, {@code webhook-signing-secret}, {@code webhook-confirm}, {@code webhook-image-hosts}, {@code webhook.*}. */
+    /**
+     * {@code webhook-tokens}, {@code webhook-signing-secret}, {@code webhook-confirm}, {@code webhook-image-hosts},
+     * {@code webhook.*}.
+     */
     @WithParentName
     WebhookConfig webhook();
 

@@ -229,7 +229,7 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
         return values.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 
-    /** Submitted jobs the poller has started on (a next poll set), counted up to {@code atMost} (raw SQL: see above). */
+    /** Submitted jobs the poller has started on (a next poll set), counted up to {@code atMost} (raw SQL: capped). */
     long countAwaitingPolls(int atMost) {
         return ((Number) getEntityManager().createNativeQuery("""
                 select count(*) from (select 1 from job where status = 'SUBMITTED' and next_poll_at is not null
@@ -316,7 +316,7 @@ public class JobRepository implements PanacheRepositoryBase<Job, Long> {
         return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    /** Serialises what is done for one uuid across replicas (a webhook, the submit answer), even before it is stored. */
+    /** Serialises what is done for one uuid across replicas (a webhook, the submit answer), before it is stored too. */
     void lockUuid(String uuid) {
         getEntityManager()
                 .createNativeQuery("select pg_advisory_xact_lock(?1, hashtext(?2))")
