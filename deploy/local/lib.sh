@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared by run.sh and stop.sh (sourced, not run): paths, messages, and stopping a process by its pid file.
+# Shared by run.sh, stop.sh and deploy/bench (sourced, not run): paths, messages, and stopping a process by its
+# pid file (LocalRun writes them).
 
 LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$LOCAL_DIR/../.." && pwd)"
@@ -13,7 +14,7 @@ COMPONENTS=(service simulator kafka)
 declare -A COMPONENT_MARKER=(
     [service]="quarkus-run.jar"
     [simulator]="com.gempix2.orchestrator.simulator.SimulatorMain"
-    [kafka]="kafka.Kafka"
+    [kafka]="com.gempix2.orchestrator.testing.KafkaBroker"
 )
 STOP_TIMEOUT_SECONDS=30
 

@@ -6,13 +6,16 @@ import com.gempix2.orchestrator.job.PollJobs;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Notices when Gempix2's webhooks have stopped coming: the latest outcomes, of every replica, were all learned
  * by polling. Says so in the {@code upstream} health group ({@link WebhookHealthCheck}), as the gauge
- * {@code gempix2_webhooks_stopped} and in one loud log line; and again when a webhook comes back.
+ * {@code gempix2_webhooks_stopped} and in one loud log line; and again when a webhook comes back. Made at startup, so
+ * that the gauge is scraped from the first scrape on, not only once something has asked.
  */
+@Startup
 @ApplicationScoped
 class WebhookWatch {
 

@@ -41,32 +41,52 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** The ports of one replica: public (webhooks), management (health, metrics), operator API. */
+    public record Ports(int http, int management, int operator) {
+    }
+
     /** Starts the jar with {@code env} on top of this JVM's environment, on the given public port. */
     public static ServiceProcess start(String name, int httpPort, Map<String, String> env) {
+        try {
+            Path log = Files.createDirectories(Path.of("target", "replicas")).resolve(name + ".log");
+            return start(name, new Ports(httpPort, freePort(), freePort()), env, log, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + name, e);
+        }
+    }
+
+    /**
+     * Starts the jar on {@code ports}, logging to {@code log}. Given a {@code directory}, it runs there in a session
+     * of its own ({@code setsid}), as the local run starts it: away from the terminal, so that Ctrl-C reaches only
+     * the run, which then stops it in order, and a system left running outlives the terminal.
+     */
+    public static ServiceProcess start(String name, Ports ports, Map<String, String> env, Path log, Path directory) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run `./mvnw package` first");
         }
         try {
-            int managementPort = freePort();
-            int operatorPort = freePort();
-            Path log = Files.createDirectories(Path.of("target", "replicas")).resolve(name + ".log");
-            List<String> command = new ArrayList<>(
-                    List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                            "-Xmx256m"));
+            List<String> command = new ArrayList<>();
+            if (directory != null) {
+                command.add("setsid");
+            }
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
             // -Dbench.replica-jvm-args="-XX:StartFlightRecording=filename=target/replica.jfr": a profile of each replica.
             String extra = System.getProperty("bench.replica-jvm-args", "").replace("{name}", name);
             if (!extra.isBlank()) {
                 command.addAll(List.of(extra.trim().split("\\s+")));
             }
-            command.addAll(List.of("-jar", JAR.toString()));
+            command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
+            if (directory != null) {
+                builder.directory(directory.toFile());
+            }
             builder.environment().putAll(env);
-            builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-            builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
-            builder.environment().put("GEMPIX2_OPERATOR_PORT", Integer.toString(operatorPort));
-            return new ServiceProcess(name, builder.start(), httpPort, managementPort, operatorPort, log);
+            builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(ports.http()));
+            builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(ports.management()));
+            builder.environment().put("GEMPIX2_OPERATOR_PORT", Integer.toString(ports.operator()));
+            return new ServiceProcess(name, builder.start(), ports.http(), ports.management(), ports.operator(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
