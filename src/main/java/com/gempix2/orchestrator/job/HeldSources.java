@@ -13,6 +13,10 @@ import jakarta.persistence.EntityManager;
  * Source images' bytes waiting for their upload, in a table of their own so that no listing of jobs loads them.
  * Capped in all and per tenant; the caps are checked and the bytes stored under one advisory lock, so that
  * replicas storing at once cannot overshoot them. Used inside the transactions of this package's services.
+ *
+ * <p>SQL rather than an entity: the advisory lock and the filtered sums have no JPQL, and the rows are written,
+ * read and deleted whole by job id, never changed, so a mapped {@code byte[]} in the persistence context would only
+ * keep megabytes in memory until the transaction ends.
  */
 @ApplicationScoped
 class HeldSources {

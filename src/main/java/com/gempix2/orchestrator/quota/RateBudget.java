@@ -40,6 +40,10 @@ import jakarta.persistence.LockModeType;
  * <p>Why not a token bucket (Bucket4j's PostgreSQL backend resolves here): a bucket that refills N per
  * hour lets up to 2N calls through in one hour-long window (a full bucket, then its refill), so it
  * either exceeds the limit or, sized at N/2, wastes half of it; and it cannot follow the upstream's count.
+ *
+ * <p>Permits are SQL rows without an entity: each is inserted (its id returned), counted, ranked by time and
+ * deleted in bulk, never loaded; the shared state they are checked against ({@link QuotaState}) is an entity,
+ * read under a row lock.
  */
 @Startup
 @ApplicationScoped

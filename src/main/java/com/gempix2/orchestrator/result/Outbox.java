@@ -10,7 +10,7 @@ import jakarta.transaction.Transactional;
 
 /**
  * The outbox table as the relay and operators use it; every method is one short transaction, none of them waits
- * on the broker. Raw SQL for the claim: JPQL has neither {@code skip locked} nor {@code update ... returning}.
+ * on the broker. Raw SQL for the claim only: JPQL has neither {@code skip locked} nor {@code update ... returning}.
  */
 @ApplicationScoped
 class Outbox {
@@ -46,7 +46,7 @@ class Outbox {
     @Transactional
     void markSent(List<Long> ids, Instant at) {
         if (!ids.isEmpty()) {
-            em.createNativeQuery("update outbox_event set sent_at = :at, claimed_until = null where id in (:ids)")
+            em.createQuery("update OutboxEvent e set e.sentAt = :at, e.claimedUntil = null where e.id in :ids")
                     .setParameter("at", at)
                     .setParameter("ids", ids)
                     .executeUpdate();
@@ -57,8 +57,8 @@ class Outbox {
     @Transactional
     void renew(List<Long> ids, Instant until) {
         if (!ids.isEmpty()) {
-            em.createNativeQuery(
-                    "update outbox_event set claimed_until = :until where id in (:ids) and sent_at is null")
+            em.createQuery(
+                    "update OutboxEvent e set e.claimedUntil = :until where e.id in :ids and e.sentAt is null")
                     .setParameter("until", until)
                     .setParameter("ids", ids)
                     .executeUpdate();
@@ -68,80 +68,64 @@ class Outbox {
     /** The broker did not take it this time: it is published again from {@code retryAt}. */
     @Transactional
     void retryLater(long id, Instant retryAt) {
-        em.createNativeQuery("""
-                update outbox_event set claimed_until = ?1, publish_failures = publish_failures + 1
-                where id = ?2 and sent_at is null""")
-                .setParameter(1, retryAt)
-                .setParameter(2, id)
+        em.createQuery("""
+                update OutboxEvent e set e.claimedUntil = :retryAt, e.publishFailures = e.publishFailures + 1
+                where e.id = :id and e.sentAt is null""")
+                .setParameter("retryAt", retryAt)
+                .setParameter("id", id)
                 .executeUpdate();
     }
 
     /** The broker refuses this record for good: kept, but no longer published, until an operator retries it. */
     @Transactional
     void setAside(long id, Instant at, String reason) {
-        em.createNativeQuery("""
-                update outbox_event set set_aside_at = ?1, set_aside_reason = ?2, claimed_until = null,
-                publish_failures = publish_failures + 1 where id = ?3 and sent_at is null""")
-                .setParameter(1, at)
-                .setParameter(2, reason)
-                .setParameter(3, id)
+        em.createQuery("""
+                update OutboxEvent e set e.setAsideAt = :at, e.setAsideReason = :reason, e.claimedUntil = null,
+                e.publishFailures = e.publishFailures + 1 where e.id = :id and e.sentAt is null""")
+                .setParameter("at", at)
+                .setParameter("reason", reason)
+                .setParameter("id", id)
                 .executeUpdate();
     }
 
     /** The events set aside, oldest first. */
     @Transactional
-    @SuppressWarnings("unchecked")
     List<SetAsideResult> setAside(int limit) {
-        List<Object[]> rows = em.createNativeQuery("""
-                select request_id, ce_id, created_at, set_aside_at, set_aside_reason from outbox_event
-                where set_aside_at is not null and sent_at is null order by set_aside_at, id limit ?1""")
-                .setParameter(1, limit)
+        return em.createQuery("""
+                select new com.gempix2.orchestrator.result.SetAsideResult(e.requestId, e.ceId, e.createdAt,
+                    e.setAsideAt, e.setAsideReason)
+                from OutboxEvent e where e.setAsideAt is not null and e.sentAt is null order by e.setAsideAt, e.id""",
+                SetAsideResult.class)
+                .setMaxResults(limit)
                 .getResultList();
-        return rows.stream().map(row -> new SetAsideResult((String) row[0], (String) row[1], instant(row[2]),
-                instant(row[3]), (String) row[4])).toList();
     }
 
     @Transactional
     long countSetAside() {
-        return ((Number) em.createNativeQuery(
-                "select count(*) from outbox_event where set_aside_at is not null and sent_at is null")
-                .getSingleResult()).longValue();
+        return em.createQuery("select count(e) from OutboxEvent e where e.setAsideAt is not null and e.sentAt is null",
+                Long.class).getSingleResult();
     }
 
     /** Puts the set-aside result of {@code requestId} back in line; false when none is set aside. */
     @Transactional
     boolean retry(String requestId) {
-        return em.createNativeQuery("""
-                update outbox_event set set_aside_at = null, set_aside_reason = null, claimed_until = null
-                where request_id = ?1 and set_aside_at is not null and sent_at is null""")
-                .setParameter(1, requestId)
+        return em.createQuery("""
+                update OutboxEvent e set e.setAsideAt = null, e.setAsideReason = null, e.claimedUntil = null
+                where e.requestId = :requestId and e.setAsideAt is not null and e.sentAt is null""")
+                .setParameter("requestId", requestId)
                 .executeUpdate() > 0;
     }
 
     /** The unsent events and how long the oldest of them has waited (zero when none wait). */
     @Transactional
     Backlog backlog(Instant now) {
-        Object[] row = (Object[]) em.createNativeQuery("""
-                select count(*), min(created_at) from outbox_event where sent_at is null and set_aside_at is null""")
-                .getSingleResult();
-        Instant oldest = instant(row[1]);
-        return new Backlog(((Number) row[0]).longValue(),
-                oldest == null ? Duration.ZERO : Duration.between(oldest, now));
+        Object[] row = em.createQuery(
+                "select count(e), min(e.createdAt) from OutboxEvent e where e.sentAt is null and e.setAsideAt is null",
+                Object[].class).getSingleResult();
+        Instant oldest = (Instant) row[1];
+        return new Backlog((Long) row[0], oldest == null ? Duration.ZERO : Duration.between(oldest, now));
     }
 
     record Backlog(long events, Duration oldestAge) {
-    }
-
-    private static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Instant at) {
-            return at;
-        }
-        if (value instanceof java.time.OffsetDateTime at) {
-            return at.toInstant();
-        }
-        return ((java.sql.Timestamp) value).toInstant();
     }
 }

@@ -33,4 +33,12 @@ class OutboxEvent {
     Instant sentAt;
     @Column(name = "publish_failures", nullable = false)
     int publishFailures;
+    /** Until when a relay has it; another relay takes it only once this has passed. */
+    @Column(name = "claimed_until")
+    Instant claimedUntil;
+    /** When the broker refused it for good; null while it is published as usual. */
+    @Column(name = "set_aside_at")
+    Instant setAsideAt;
+    @Column(name = "set_aside_reason")
+    String setAsideReason;
 }

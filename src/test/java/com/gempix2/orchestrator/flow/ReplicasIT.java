@@ -24,8 +24,8 @@ class ReplicasIT {
 
     @Test
     void threeReplicasShareOneBudgetWithoutA1003OrADoubleSubmission() {
-        // 10 calls per 5-second window: 30 requests need three windows, so the replicas must share.
-        var settings = new ReplicaRig.Settings(3, 10, Duration.ofSeconds(5), Knobs.WindowMode.FIRST_CALL,
+        // 10 calls per 3-second window: 30 requests need three windows, so the replicas must share.
+        var settings = new ReplicaRig.Settings(3, 10, Duration.ofSeconds(3), Knobs.WindowMode.FIRST_CALL,
                 Map.of("GEMPIX2_QUOTA_MARGIN", "200ms"));
         try (ReplicaRig rig = ReplicaRig.start("replicas_it", settings)) {
             String run = UUID.randomUUID().toString().substring(0, 8);

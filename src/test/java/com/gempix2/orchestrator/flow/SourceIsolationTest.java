@@ -111,7 +111,7 @@ class SourceIsolationTest extends FreshAccountTest {
     @Test
     void slowSourcesHoldUpOnlyTheirOwnJobs() {
         String slowUrl = "http://127.0.0.1:" + trickle.getAddress().getPort() + "/slow.png";
-        List<String> slow = IntStream.range(0, 6).mapToObj(i -> newId("slow-source")).toList();
+        List<String> slow = IntStream.range(0, 4).mapToObj(i -> newId("slow-source")).toList();
         slow.forEach(id -> send(id, "slow-tenant", "\"sourceImage\": {\"url\": \"" + slowUrl + "\"}"));
         await().atMost(Duration.ofSeconds(10)).until(() -> downloading.get() > 0);
 
