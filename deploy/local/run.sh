@@ -36,7 +36,9 @@ for arg in "$@"; do
 done
 
 step "Checking prerequisites"
-command -v "$JAVA" >/dev/null || die "$JAVA is required but not on the PATH"
+for tool in "$JAVA" pg_isready setsid; do
+    command -v "$tool" >/dev/null || die "$tool is required but not on the PATH"
+done
 # "17.0.15" gives 17; the old "1.8.0" scheme gives 1, which is rightly too old.
 major="$("$JAVA" -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p')"
 [[ "$major" =~ ^[0-9]+$ ]] && ((major >= 17)) || die "Java 17 or newer is required, found: $("$JAVA" -version 2>&1 | head -n 1)"
@@ -65,22 +67,24 @@ done
 
 step "Building the service"
 # The simulator and the run live with the tests: package compiles them into target/test-classes
-# (-DskipTests only skips running them); the test classpath is written once per pom.xml.
+# (-DskipTests only skips running them), and the test classpath is written beside them. The classpath
+# file is touched after each build (Maven leaves an unchanged one alone): it marks the build's time.
+JAR="$REPO_ROOT/target/quarkus-app/quarkus-run.jar"
 if [[ "$BUILD" == false ]]; then
-    [[ -f "$REPO_ROOT/target/quarkus-app/quarkus-run.jar" && -f "$CLASSPATH_FILE" ]] ||
-        die "--no-build, but target/ holds no build of the service and the local run"
+    [[ -f "$JAR" && -f "$CLASSPATH_FILE" ]] || die "--no-build, but target/ holds no build of the service and the local run"
     info "Skipped (--no-build)"
-elif [[ -f "$CLASSPATH_FILE" && -z "$(find "$REPO_ROOT/src" "$REPO_ROOT/pom.xml" -newer "$CLASSPATH_FILE" -print -quit)" ]]; then
+elif [[ -f "$JAR" && -f "$CLASSPATH_FILE" &&
+    -z "$(find "$REPO_ROOT/src" "$REPO_ROOT/pom.xml" -newer "$CLASSPATH_FILE" -print -quit)" ]]; then
     info "Up to date: target/ is newer than src/ and pom.xml"
 else
     mkdir -p "$REPO_ROOT/target"
     started=$SECONDS
-    (cd "$REPO_ROOT" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true &&
-        ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CLASSPATH_FILE") \
-        >"$REPO_ROOT/target/local-build.log" 2>&1 || {
+    (cd "$REPO_ROOT" && ./mvnw -B -q package dependency:build-classpath -DskipTests -Dmdep.includeScope=test \
+        -Dmdep.outputFile="$CLASSPATH_FILE") >"$REPO_ROOT/target/local-build.log" 2>&1 || {
         tail -n 40 "$REPO_ROOT/target/local-build.log" >&2
         die "the build failed (log: target/local-build.log)"
     }
+    touch "$CLASSPATH_FILE"
     info "Built in $((SECONDS - started))s"
 fi
 

@@ -8,7 +8,11 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 import org.jboss.logging.MDC;
@@ -19,6 +23,7 @@ import com.gempix2.orchestrator.config.SubmitUnknownPolicy;
 import com.gempix2.orchestrator.job.ClaimedJob;
 import com.gempix2.orchestrator.job.DispatchJobs;
 import com.gempix2.orchestrator.job.ErrorCodes;
+import com.gempix2.orchestrator.job.JobsQueued;
 import com.gempix2.orchestrator.job.Outcome;
 import com.gempix2.orchestrator.job.SourceJobs;
 import com.gempix2.orchestrator.provider.Gempix2Client;
@@ -34,10 +39,12 @@ import com.gempix2.orchestrator.webhook.ImageUrls;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 
 /**
  * Claims queued jobs (priority first, then the tenant served least recently, then age) and submits them to
@@ -81,6 +88,16 @@ public class Dispatcher {
      * everyone), not because their replica died.
      */
     private final DatabaseOutages outages;
+    /** One dispatch at a time, whoever starts it; one asked for while another runs makes that one look again. */
+    private final AtomicBoolean dispatching = new AtomicBoolean();
+    private final AtomicBoolean lookAgain = new AtomicBoolean();
+    /** Runs the dispatch that newly queued jobs ask for, off the thread that committed them. */
+    private final ExecutorService wakeThread = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "gempix2-dispatch-wake");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
     Dispatcher(DispatchJobs jobs, UploadedSources uploads, SourceJobs sourceJobs, Gempix2Client client,
             DispatchConfig config,
@@ -108,9 +125,45 @@ public class Dispatcher {
         }
     }
 
+    /** New jobs were committed: they are dispatched now, not at the next tick, up to an interval later. */
+    void onQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobsQueued queued) {
+        if (!calls.stopping() && wakeQueued.compareAndSet(false, true)) {
+            try {
+                wakeThread.execute(() -> {
+                    wakeQueued.set(false);
+                    try {
+                        tick();
+                    } catch (RuntimeException e) {
+                        Log.warnf("Dispatching newly queued jobs failed, the next tick tries again: %s",
+                                e.getMessage());
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                wakeQueued.set(false);
+            }
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        wakeThread.shutdown();
+    }
+
     @Scheduled(every = "${gempix2.dispatch.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
+        // Whoever finds a dispatch running leaves it a note to look again before it ends: no wake-up is lost.
+        lookAgain.set(true);
+        while (lookAgain.get() && !calls.stopping() && dispatching.compareAndSet(false, true)) {
+            try {
+                lookAgain.set(false);
+                dispatchWhileDue();
+            } finally {
+                dispatching.set(false);
+            }
+        }
+    }
+
+    private void dispatchWhileDue() {
         // While there is work, the tick goes on (the sweeps every interval within it): handing back each
         // interval would lose up to one, for the scheduler skips the trigger that found this tick still running.
         Instant nextSweep = Instant.MIN;

@@ -13,6 +13,7 @@ import java.util.Set;
 import com.gempix2.orchestrator.config.TenantConfig;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 /**
@@ -29,9 +30,10 @@ public class IntakeJobs {
     private final TenantConfig tenants;
     private final TenantCaps caps;
     private final Clock clock;
+    private final Event<JobsQueued> queued;
 
     IntakeJobs(JobRepository jobs, JobFinisher finisher, EarlyCancels earlyCancels, HeldSources heldSources,
-            TenantConfig tenants, Clock clock) {
+            TenantConfig tenants, Clock clock, Event<JobsQueued> queued) {
         this.jobs = jobs;
         this.finisher = finisher;
         this.earlyCancels = earlyCancels;
@@ -39,6 +41,7 @@ public class IntakeJobs {
         this.tenants = tenants;
         this.caps = new TenantCaps(tenants);
         this.clock = clock;
+        this.queued = queued;
     }
 
     /**
@@ -86,6 +89,10 @@ public class IntakeJobs {
             } else {
                 decisions.add(IntakeDecision.QUEUED);
             }
+        }
+        int queuedNow = (int) decisions.stream().filter(decision -> decision == IntakeDecision.QUEUED).count();
+        if (queuedNow > 0) {
+            queued.fire(new JobsQueued(queuedNow));
         }
         return decisions;
     }

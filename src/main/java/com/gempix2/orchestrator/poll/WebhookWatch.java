@@ -13,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Notices when Gempix2's webhooks have stopped coming: the latest outcomes, of every replica, were all learned
  * by polling. Says so in the {@code upstream} health group ({@link WebhookHealthCheck}), as the gauge
  * {@code gempix2_webhooks_stopped} and in one loud log line; and again when a webhook comes back. Made at startup, so
- * that the gauge is scraped from the first scrape on, not only once something has asked.
+ * that the gauge is in every scrape, not only once something has used the watch.
  */
 @Startup
 @ApplicationScoped

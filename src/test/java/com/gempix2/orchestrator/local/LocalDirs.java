@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  */
 record LocalDirs(Path local, Path work) {
 
-    static LocalDirs under(Path repository) {
+    /** The directories of a new run: the last run's logs and images go; pid files, tokens and data stay. */
+    static LocalDirs forNewRun(Path repository) {
         Path local = repository.resolve("deploy/local").toAbsolutePath().normalize();
         LocalDirs dirs = new LocalDirs(local, local.resolve(".work"));
         deleteTree(dirs.logs());

@@ -1,7 +1,5 @@
 package com.gempix2.orchestrator.local;
 
-import static io.restassured.RestAssured.given;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -30,12 +28,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.gempix2.orchestrator.simulator.SimulatorMain;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
 import com.gempix2.orchestrator.testing.ServiceProcess;
-
-import io.restassured.response.Response;
 
 /**
  * The whole system on this machine, as {@code deploy/local/run.sh} runs it: a Kafka broker ({@link KafkaBroker}), the
@@ -74,7 +71,7 @@ public final class LocalRun {
     private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SIMULATOR_START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(120);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A step that cannot go on: the run ends with its message. */
     static final class Failure extends RuntimeException {
@@ -86,8 +83,10 @@ public final class LocalRun {
 
     private final LocalDirs dirs;
     private final boolean keepRunning;
-    private final List<Launched> started = new ArrayList<>();
+    private final List<LocalProcess> started = new ArrayList<>();
     private volatile boolean leaveRunning;
+    private volatile boolean interrupted;
+    private String summary = "";
 
     private LocalRun(LocalDirs dirs, boolean keepRunning) {
         this.dirs = dirs;
@@ -96,24 +95,45 @@ public final class LocalRun {
 
     /** {@code LocalRun [--keep-running]}, from the repository's root, after {@code ./mvnw package}. */
     public static void main(String[] args) {
-        LocalRun run = new LocalRun(LocalDirs.under(Path.of("")), List.of(args).contains("--keep-running"));
-        // Ctrl-C or SIGTERM: everything started so far stops, in order, unless it was to be left running.
-        Thread stopper = new Thread(run::stopUnlessLeft, "local-run-stop");
+        LocalRun run = new LocalRun(LocalDirs.forNewRun(Path.of("")), List.of(args).contains("--keep-running"));
+        // Ctrl-C or SIGTERM: everything started so far stops, in order, even with --keep-running.
+        Thread stopper = new Thread(run::interruptedByASignal, "local-run-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         long began = System.nanoTime();
         boolean passed;
         try {
             passed = run.run();
         } catch (Failure e) {
-            System.err.println("ERROR: " + e.getMessage());
+            run.error(e.getMessage());
+            passed = false;
+        } catch (RuntimeException e) {
+            run.error(e.toString());
             passed = false;
         }
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began);
-        Runtime.getRuntime().removeShutdownHook(stopper);
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopper);
+        } catch (IllegalStateException e) {
+            // A signal came: the hook stops everything, and the JVM exits with the signal's status.
+            return;
+        }
         run.stopUnlessLeft();
-        step(passed ? "PASSED in " + seconds + "s" : "FAILED after " + seconds + "s (logs: "
-                + run.dirs.shown(run.dirs.logs()) + ")");
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began);
+        step(passed ? "PASSED: " + run.summary + ", in " + seconds + "s"
+                : "FAILED after " + seconds + "s (logs: " + run.dirs.shown(run.dirs.logs()) + ")");
         System.exit(passed ? 0 : 1);
+    }
+
+    private void interruptedByASignal() {
+        interrupted = true;
+        leaveRunning = false;
+        stopUnlessLeft();
+    }
+
+    /** An error, unless a signal is stopping the run: then what failed is only that its processes went. */
+    private void error(String message) {
+        if (!interrupted) {
+            System.err.println("ERROR: " + message);
+        }
     }
 
     private boolean run() {
@@ -133,13 +153,18 @@ public final class LocalRun {
         // From here on the system is complete: --keep-running leaves it up even if a check below fails.
         leaveRunning = keepRunning;
 
-        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        boolean passed = new Samples(dirs, runId).sendAndCheck();
-        passed &= checkOperatorApi(operatorToken);
-        if (leaveRunning) {
-            printUrls(webhookToken);
+        try {
+            String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            Samples samples = new Samples(dirs, runId);
+            boolean passed = samples.sendAndCheck();
+            passed &= checkOperatorApi(operatorToken);
+            summary = samples.summary();
+            return passed;
+        } finally {
+            if (leaveRunning) {
+                printUrls(webhookToken);
+            }
         }
-        return passed;
     }
 
     /** A database of its own, so that local runs never meet the tests'; kept between runs for the quota's permits. */
@@ -164,7 +189,7 @@ public final class LocalRun {
     private void startKafka() {
         step("Starting Kafka (KRaft, broker+controller on " + KAFKA_BOOTSTRAP + ", controller 127.0.0.1:"
                 + KAFKA_CONTROLLER_PORT + ")");
-        Launched kafka = launch(Launched.java(dirs, "kafka", KafkaBroker.class.getName(),
+        LocalProcess kafka = launch(LocalProcess.startJava(dirs, "kafka", KafkaBroker.class.getName(),
                 List.of(dirs.kafkaData().toString(), Integer.toString(KAFKA_PORT),
                         Integer.toString(KAFKA_CONTROLLER_PORT)),
                 Map.of(), "-Xmx256m"));
@@ -187,17 +212,18 @@ public final class LocalRun {
         step("Starting the Gempix2 simulator on " + SIMULATOR_URL);
         // For tools that drive the running system (deploy/bench/webhook-flood.sh); readable by this user only.
         writeSecret("webhook-token", webhookToken);
-        Launched simulator = launch(Launched.java(dirs, "simulator", SimulatorMain.class.getName(), List.of(),
-                Map.of("GEMPIX2_SIMULATOR_HOST", "127.0.0.1",
-                        "GEMPIX2_SIMULATOR_PORT", Integer.toString(SIMULATOR_PORT),
-                        "GEMPIX2_SIMULATOR_API_KEYS", SIMULATOR_KEY,
-                        "GEMPIX2_SIMULATOR_WEBHOOK_URL",
-                        "http://127.0.0.1:" + SERVICE_PORT + "/webhooks/gempix2?token=" + webhookToken,
-                        "GEMPIX2_SIMULATOR_PENDING_MILLIS", "1000",
-                        "GEMPIX2_SIMULATOR_PROCESSING_MILLIS", "3000",
-                        "GEMPIX2_SIMULATOR_RATE_LIMIT", Integer.toString(RATE_LIMIT_PER_HOUR),
-                        "GEMPIX2_SIMULATOR_WINDOW_SECONDS", "3600"),
-                "-Xmx256m"));
+        LocalProcess simulator = launch(
+                LocalProcess.startJava(dirs, "simulator", SimulatorMain.class.getName(), List.of(),
+                        Map.of("GEMPIX2_SIMULATOR_HOST", "127.0.0.1",
+                                "GEMPIX2_SIMULATOR_PORT", Integer.toString(SIMULATOR_PORT),
+                                "GEMPIX2_SIMULATOR_API_KEYS", SIMULATOR_KEY,
+                                "GEMPIX2_SIMULATOR_WEBHOOK_URL",
+                                "http://127.0.0.1:" + SERVICE_PORT + "/webhooks/gempix2?token=" + webhookToken,
+                                "GEMPIX2_SIMULATOR_PENDING_MILLIS", "1000",
+                                "GEMPIX2_SIMULATOR_PROCESSING_MILLIS", "3000",
+                                "GEMPIX2_SIMULATOR_RATE_LIMIT", Integer.toString(RATE_LIMIT_PER_HOUR),
+                                "GEMPIX2_SIMULATOR_WINDOW_SECONDS", "3600"),
+                        "-Xmx256m"));
         long began = System.nanoTime();
         simulator.awaitReady(SIMULATOR_START_TIMEOUT, () -> answers(SIMULATOR_URL + "/sim/counters"));
         info("Simulator is up (pid " + simulator.pid() + ", ready in " + secondsSince(began) + "s, key "
@@ -224,33 +250,60 @@ public final class LocalRun {
                 Map.entry("QUARKUS_DATASOURCE_PASSWORD", ""));
         Path log = dirs.log("service");
         ServiceProcess process = ServiceProcess.start("service",
-                new ServiceProcess.Ports(SERVICE_PORT, MANAGEMENT_PORT, OPERATOR_PORT), env, log, dirs.work());
-        Launched service = launch(Launched.adopt(dirs, "service", ProcessHandle.of(process.pid()).orElseThrow(), log));
+                new ServiceProcess.Ports(SERVICE_PORT, MANAGEMENT_PORT, OPERATOR_PORT), env,
+                new ServiceProcess.Launch(log, dirs.work(), "512m", true));
+        launch(LocalProcess.adopt(dirs, "service", process.handle(), log));
         long began = System.nanoTime();
-        service.awaitReady(SERVICE_START_TIMEOUT,
-                () -> answers("http://127.0.0.1:" + MANAGEMENT_PORT + "/q/health/ready"));
-        info("Service is UP (pid " + service.pid() + ", ready in " + secondsSince(began) + "s, log "
+        try {
+            process.awaitReady(SERVICE_START_TIMEOUT);
+        } catch (IllegalStateException e) {
+            throw new Failure(e.getMessage());
+        }
+        info("Service is UP (pid " + process.pid() + ", ready in " + secondsSince(began) + "s, log "
                 + dirs.shown(log) + ")");
     }
 
     /** The operator API answers on its own port with the run's operator token, and not on the public port. */
     private static boolean checkOperatorApi(String token) {
         step("Operator API on :" + OPERATOR_PORT);
-        Response upstream = given().auth().oauth2(token).get("http://127.0.0.1:" + OPERATOR_PORT + "/api/v1/upstream");
-        if (upstream.statusCode() != 200) {
-            warn("the operator API did not answer with the run's token: " + upstream.statusCode());
+        HttpResponse<byte[]> upstream = get("http://127.0.0.1:" + OPERATOR_PORT + "/api/v1/upstream", token);
+        if (upstream == null || upstream.statusCode() != 200) {
+            warn("the operator API did not answer with the run's token"
+                    + (upstream == null ? "" : ": " + upstream.statusCode()));
             return false;
         }
-        info("GET /api/v1/upstream: used " + upstream.path("used") + " of " + upstream.path("effectiveLimit")
-                + " this window");
-        int onPublic = given().auth().oauth2(token).get("http://127.0.0.1:" + SERVICE_PORT + "/api/v1/upstream")
-                .statusCode();
-        if (onPublic != 404) {
-            warn("the public port answered the operator API with " + onPublic);
+        JsonNode budget = Samples.json(upstream.body());
+        info("GET /api/v1/upstream: used " + budget.path("used").asText() + " of "
+                + budget.path("effectiveLimit").asText() + " this window");
+        HttpResponse<byte[]> onPublic = get("http://127.0.0.1:" + SERVICE_PORT + "/api/v1/upstream", token);
+        if (onPublic == null || onPublic.statusCode() != 404) {
+            warn("the public port answered the operator API with "
+                    + (onPublic == null ? "no answer" : onPublic.statusCode()));
             return false;
         }
         info("the public port answers it 404");
         return true;
+    }
+
+    /** GET with a bearer token (or none), within 30 s; null when nothing answered. */
+    static HttpResponse<byte[]> get(String url, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
+    /** Sends {@code request}; null when nothing answered in time. */
+    static HttpResponse<byte[]> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private void printUrls(String webhookToken) {
@@ -266,7 +319,7 @@ public final class LocalRun {
         info("Logs:       " + dirs.shown(dirs.logs()) + "/{kafka,simulator,service}.log");
     }
 
-    private Launched launch(Launched process) {
+    private synchronized LocalProcess launch(LocalProcess process) {
         started.add(process);
         return process;
     }

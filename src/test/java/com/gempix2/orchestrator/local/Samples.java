@@ -1,11 +1,13 @@
 package com.gempix2.orchestrator.local;
 
-import static io.restassured.RestAssured.given;
-
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +35,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gempix2.orchestrator.testing.KafkaBroker;
 import com.gempix2.orchestrator.testing.KafkaTopics;
-
-import io.restassured.response.Response;
 
 /**
  * The samples of {@code deploy/local/requests/}, sent as a business system would, and what comes back: one result
@@ -80,18 +80,44 @@ final class Samples {
         return verdict() && imagesOk;
     }
 
+    /** Uploads the meadow to the simulator as a business system would have it hosted; its URL. */
     private static String uploadSourceImage() {
-        Response answer = given().auth().oauth2(LocalRun.SIMULATOR_KEY)
-                .multiPart("file", "source-meadow.png", Base64.getDecoder().decode(SOURCE_PNG_BASE64), "image/png")
-                .post(LocalRun.SIMULATOR_URL + "/api/upload-image-image");
-        String url = answer.statusCode() == 200 && Integer.valueOf(0).equals(answer.path("code"))
-                ? answer.path("data.imageUrl")
-                : null;
-        if (url == null) {
-            throw new LocalRun.Failure("the simulator refused the upload of the source image: " + answer.asString());
+        String boundary = "----local-run-boundary";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
+                + "filename=\"source-meadow.png\"\r\nContent-Type: image/png\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(Base64.getDecoder().decode(SOURCE_PNG_BASE64));
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> answer = LocalRun.send(HttpRequest
+                .newBuilder(URI.create(LocalRun.SIMULATOR_URL + "/api/upload-image-image"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + LocalRun.SIMULATOR_KEY)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        JsonNode envelope = answer == null ? null : json(answer.body());
+        if (envelope == null || answer.statusCode() != 200 || envelope.path("code").asInt(-1) != 0
+                || !envelope.path("data").hasNonNull("imageUrl")) {
+            throw new LocalRun.Failure("the simulator refused the upload of the source image: "
+                    + (answer == null ? "no answer" : new String(answer.body(), StandardCharsets.UTF_8)));
         }
+        String url = envelope.path("data").path("imageUrl").asText();
         LocalRun.info("Uploaded a source image: " + url);
         return url;
+    }
+
+    /** What came back, for the PASSED line. */
+    String summary() {
+        return results.size() + " results as expected and the dead letter seen";
+    }
+
+    /** {@code bytes} as JSON; null when they are not JSON. */
+    static JsonNode json(byte[] bytes) {
+        try {
+            return JSON.readTree(bytes);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Each sample as (key, value) records: JSON compacted and keyed by its requestId, anything else by its name. */
@@ -235,10 +261,10 @@ final class Samples {
                 continue;
             }
             String url = body.path("imageUrl").asText();
-            Response image = given().get(url);
-            byte[] bytes = image.asByteArray();
-            if (image.statusCode() != 200) {
-                LocalRun.warn("could not download " + url + ": " + image.statusCode());
+            HttpResponse<byte[]> image = LocalRun.get(url, null);
+            byte[] bytes = image == null ? new byte[0] : image.body();
+            if (image == null || image.statusCode() != 200) {
+                LocalRun.warn("could not download " + url + (image == null ? "" : ": " + image.statusCode()));
                 ok = false;
             } else if (bytes.length < PNG_SIGNATURE.length
                     || !Arrays.equals(Arrays.copyOf(bytes, PNG_SIGNATURE.length), PNG_SIGNATURE)) {

@@ -45,31 +45,36 @@ public final class ServiceProcess implements AutoCloseable {
     public record Ports(int http, int management, int operator) {
     }
 
+    /**
+     * How the JVM is started: its log, its working directory (null: this one's), its heap, and whether it runs in a
+     * session of its own ({@code setsid}), as the local run starts it: away from the terminal, so that Ctrl-C reaches
+     * only the run, which then stops it in order, and a system left running outlives the terminal.
+     */
+    public record Launch(Path log, Path directory, String maxHeap, boolean ownSession) {
+    }
+
     /** Starts the jar with {@code env} on top of this JVM's environment, on the given public port. */
     public static ServiceProcess start(String name, int httpPort, Map<String, String> env) {
         try {
             Path log = Files.createDirectories(Path.of("target", "replicas")).resolve(name + ".log");
-            return start(name, new Ports(httpPort, freePort(), freePort()), env, log, null);
+            return start(name, new Ports(httpPort, freePort(), freePort()), env, new Launch(log, null, "256m", false));
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
     }
 
-    /**
-     * Starts the jar on {@code ports}, logging to {@code log}. Given a {@code directory}, it runs there in a session
-     * of its own ({@code setsid}), as the local run starts it: away from the terminal, so that Ctrl-C reaches only
-     * the run, which then stops it in order, and a system left running outlives the terminal.
-     */
-    public static ServiceProcess start(String name, Ports ports, Map<String, String> env, Path log, Path directory) {
+    /** Starts the jar on {@code ports}, as {@code launch} says. */
+    public static ServiceProcess start(String name, Ports ports, Map<String, String> env, Launch launch) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run `./mvnw package` first");
         }
         try {
             List<String> command = new ArrayList<>();
-            if (directory != null) {
+            if (launch.ownSession()) {
                 command.add("setsid");
             }
-            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx" + launch.maxHeap()));
             // -Dbench.replica-jvm-args="-XX:StartFlightRecording=filename=target/replica.jfr": a profile of each replica.
             String extra = System.getProperty("bench.replica-jvm-args", "").replace("{name}", name);
             if (!extra.isBlank()) {
@@ -78,18 +83,24 @@ public final class ServiceProcess implements AutoCloseable {
             command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            if (directory != null) {
-                builder.directory(directory.toFile());
+                    .redirectOutput(launch.log().toFile());
+            if (launch.directory() != null) {
+                builder.directory(launch.directory().toFile());
             }
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(ports.http()));
             builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(ports.management()));
             builder.environment().put("GEMPIX2_OPERATOR_PORT", Integer.toString(ports.operator()));
-            return new ServiceProcess(name, builder.start(), ports.http(), ports.management(), ports.operator(), log);
+            return new ServiceProcess(name, builder.start(), ports.http(), ports.management(), ports.operator(),
+                    launch.log());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
+    }
+
+    /** The replica's process, for a caller that stops it on its own terms (the local run). */
+    public ProcessHandle handle() {
+        return process.toHandle();
     }
 
     /** The replica's operating-system process id, for a benchmark that measures its CPU. */
@@ -134,6 +145,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** The last lines of its log, for a failure message. */
     public String tail() {
+        return tailOf(log);
+    }
+
+    /** The last 40 lines of {@code log}. */
+    public static String tailOf(Path log) {
         try {
             var lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

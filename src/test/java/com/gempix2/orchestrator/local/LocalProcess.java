@@ -15,12 +15,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.awaitility.core.ConditionTimeoutException;
 
+import com.gempix2.orchestrator.testing.ServiceProcess;
+
 /**
  * A process of the local run, started in a session of its own ({@code setsid}) so that Ctrl-C reaches only the run,
  * which then stops its processes in order, and so that a system left running outlives the terminal. Its pid goes to
  * {@code .work/pids/<name>.pid}, where {@code deploy/local/stop.sh} finds it.
  */
-final class Launched {
+final class LocalProcess {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -29,7 +31,7 @@ final class Launched {
     private final Path log;
     private final Path pidFile;
 
-    private Launched(String name, ProcessHandle process, Path log, Path pidFile) {
+    private LocalProcess(String name, ProcessHandle process, Path log, Path pidFile) {
         this.name = name;
         this.process = process;
         this.log = log;
@@ -40,7 +42,8 @@ final class Launched {
      * Runs the main class {@code mainClass} of this JVM's classpath ({@link Standalone} sets its logging up), with
      * {@code env} added to its environment.
      */
-    static Launched java(LocalDirs dirs, String name, String mainClass, List<String> args, Map<String, String> env,
+    static LocalProcess startJava(LocalDirs dirs, String name, String mainClass, List<String> args,
+            Map<String, String> env,
             String... jvmOptions) {
         List<String> command = new ArrayList<>(List.of("setsid",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -59,15 +62,15 @@ final class Launched {
         }
     }
 
-    /** A process started elsewhere (the service, by {@code ServiceProcess}): its pid file, and its stop. */
-    static Launched adopt(LocalDirs dirs, String name, ProcessHandle process, Path log) {
+    /** A process started elsewhere (the service, by {@link ServiceProcess}): its pid file, and its stop. */
+    static LocalProcess adopt(LocalDirs dirs, String name, ProcessHandle process, Path log) {
         Path pidFile = dirs.pids().resolve(name + ".pid");
         try {
             Files.writeString(pidFile, process.pid() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Launched(name, process, log, pidFile);
+        return new LocalProcess(name, process, log, pidFile);
     }
 
     long pid() {
@@ -114,11 +117,6 @@ final class Launched {
     }
 
     private String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return ServiceProcess.tailOf(log);
     }
 }
