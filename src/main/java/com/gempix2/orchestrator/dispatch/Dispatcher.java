@@ -98,6 +98,11 @@ public class Dispatcher {
         return thread;
     });
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    /**
+     * When the deadline and lease sweeps run next: once an interval, however many dispatches wakes start. Read and
+     * written only by the dispatch that holds {@link #dispatching}.
+     */
+    private Instant nextSweep = Instant.MIN;
 
     Dispatcher(DispatchJobs jobs, UploadedSources uploads, SourceJobs sourceJobs, Gempix2Client client,
             DispatchConfig config,
@@ -134,8 +139,7 @@ public class Dispatcher {
                     try {
                         tick();
                     } catch (RuntimeException e) {
-                        Log.warnf("Dispatching newly queued jobs failed, the next tick tries again: %s",
-                                e.getMessage());
+                        Log.warn("Dispatching newly queued jobs failed, the next tick tries again", e);
                     }
                 });
             } catch (RejectedExecutionException e) {
@@ -151,7 +155,8 @@ public class Dispatcher {
     @Scheduled(every = "${gempix2.dispatch.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
-        // Whoever finds a dispatch running leaves it a note to look again before it ends: no wake-up is lost.
+        // Whoever finds a dispatch running leaves it a note to look again before it ends, so no wake-up is lost
+        // (unless that dispatch fails: then the next tick looks).
         lookAgain.set(true);
         while (lookAgain.get() && !calls.stopping() && dispatching.compareAndSet(false, true)) {
             try {
@@ -166,7 +171,6 @@ public class Dispatcher {
     private void dispatchWhileDue() {
         // While there is work, the tick goes on (the sweeps every interval within it): handing back each
         // interval would lose up to one, for the scheduler skips the trigger that found this tick still running.
-        Instant nextSweep = Instant.MIN;
         try {
             while (!calls.stopping()) {
                 Instant now = clock.instant();

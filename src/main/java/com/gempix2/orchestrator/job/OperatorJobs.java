@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 /** What the operator API reads of jobs, and the one change of its own: a retry now. Each method is one transaction. */
@@ -13,10 +14,12 @@ public class OperatorJobs {
 
     private final JobRepository jobs;
     private final Clock clock;
+    private final Event<JobsQueued> due;
 
-    OperatorJobs(JobRepository jobs, Clock clock) {
+    OperatorJobs(JobRepository jobs, Clock clock, Event<JobsQueued> due) {
         this.jobs = jobs;
         this.clock = clock;
+        this.due = due;
     }
 
     @Transactional
@@ -38,6 +41,7 @@ public class OperatorJobs {
     public boolean retryNow(String requestId) {
         return jobs.lockByRequestId(requestId).filter(job -> job.status() == JobStatus.QUEUED).map(job -> {
             job.dueNow(clock.instant());
+            due.fire(new JobsQueued(1));
             return true;
         }).orElse(false);
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 /**
@@ -31,12 +32,14 @@ public class SourceJobs {
     private final JobFinisher finisher;
     private final HeldSources held;
     private final Clock clock;
+    private final Event<JobsQueued> due;
 
-    SourceJobs(JobRepository jobs, JobFinisher finisher, HeldSources held, Clock clock) {
+    SourceJobs(JobRepository jobs, JobFinisher finisher, HeldSources held, Clock clock, Event<JobsQueued> due) {
         this.jobs = jobs;
         this.finisher = finisher;
         this.held = held;
         this.clock = clock;
+        this.due = due;
     }
 
     /** Claims up to {@code limit} downloads, highest priority and oldest first, for {@code lease}. */
@@ -68,6 +71,7 @@ public class SourceJobs {
             return Stored.FULL;
         }
         job.sourceFetched(now);
+        due.fire(new JobsQueued(1));
         return Stored.STORED;
     }
 
