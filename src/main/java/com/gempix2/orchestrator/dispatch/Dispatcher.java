@@ -8,9 +8,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -32,6 +29,7 @@ import com.gempix2.orchestrator.provider.UpstreamAnswer;
 import com.gempix2.orchestrator.quota.Permit;
 import com.gempix2.orchestrator.quota.Permits;
 import com.gempix2.orchestrator.support.Backoff;
+import com.gempix2.orchestrator.support.CoalescedRuns;
 import com.gempix2.orchestrator.support.DatabaseOutages;
 import com.gempix2.orchestrator.support.ImageType;
 import com.gempix2.orchestrator.support.RunningClaims;
@@ -91,13 +89,8 @@ public class Dispatcher {
     /** One dispatch at a time, whoever starts it; one asked for while another runs makes that one look again. */
     private final AtomicBoolean dispatching = new AtomicBoolean();
     private final AtomicBoolean lookAgain = new AtomicBoolean();
-    /** Runs the dispatch that newly queued jobs ask for, off the thread that committed them. */
-    private final ExecutorService wakeThread = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "gempix2-dispatch-wake");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    /** Runs the dispatch that newly due jobs ask for, off the thread that committed them. */
+    private final CoalescedRuns wakeRuns = new CoalescedRuns("gempix2-dispatch-wake", this::dispatchOnWake);
     /**
      * When the deadline and lease sweeps run next: once an interval, however many dispatches wakes start. Read and
      * written only by the dispatch that holds {@link #dispatching}.
@@ -132,24 +125,22 @@ public class Dispatcher {
 
     /** New jobs were committed: they are dispatched now, not at the next tick, up to an interval later. */
     void onQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobsQueued queued) {
-        if (!calls.stopping() && wakeQueued.compareAndSet(false, true)) {
-            try {
-                wakeThread.execute(() -> {
-                    wakeQueued.set(false);
-                    try {
-                        tick();
-                    } catch (RuntimeException e) {
-                        Log.warn("Dispatching newly queued jobs failed, the next tick tries again", e);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                wakeQueued.set(false);
-            }
+        if (!calls.stopping()) {
+            wakeRuns.request();
+        }
+    }
+
+    private void dispatchOnWake() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            Log.warn("Dispatching newly queued jobs failed, the next tick tries again", e);
         }
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        wakeThread.shutdown();
+        // A dispatch going on ends by itself once the calls stop (CallSlots): nothing to wait for here.
+        wakeRuns.stop(Duration.ZERO);
     }
 
     @Scheduled(every = "${gempix2.dispatch.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,

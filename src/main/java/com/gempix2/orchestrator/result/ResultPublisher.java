@@ -7,12 +7,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
@@ -26,6 +23,7 @@ import com.gempix2.orchestrator.config.ResultConfig;
 import com.gempix2.orchestrator.job.JobFinished;
 import com.gempix2.orchestrator.job.JobSpec;
 import com.gempix2.orchestrator.support.Backoff;
+import com.gempix2.orchestrator.support.CoalescedRuns;
 import com.gempix2.orchestrator.support.DatabaseOutages;
 
 import io.micrometer.core.instrument.Counter;
@@ -69,13 +67,8 @@ public class ResultPublisher {
     private final Backoff backoff;
     private final Counter published;
     private final Counter failed;
-    private final ExecutorService relayThread = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "result-relay");
-        thread.setDaemon(true);
-        return thread;
-    });
-    /** A run is queued and not yet started: further requests join it. */
-    private final AtomicBoolean runQueued = new AtomicBoolean();
+    /** One run at a time, coalesced: a run takes every event committed before it starts. */
+    private final CoalescedRuns relayRuns = new CoalescedRuns("result-relay", this::relay);
     private volatile boolean stopping;
     /**
      * While the database is away nobody renews a claim, so a claim that lapsed meanwhile may be another replica's whose
@@ -125,25 +118,12 @@ public class ResultPublisher {
 
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
-        relayThread.shutdown();
-        try {
-            relayThread.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        relayRuns.stop(Duration.ofSeconds(STOP_WAIT_SECONDS));
     }
 
-    /** One run at a time, coalesced: a run takes every event committed before it starts. */
     private void requestRun() {
-        if (!stopping && runQueued.compareAndSet(false, true)) {
-            try {
-                relayThread.execute(() -> {
-                    runQueued.set(false);
-                    relay();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                runQueued.set(false);
-            }
+        if (!stopping) {
+            relayRuns.request();
         }
     }
 
